@@ -1,0 +1,61 @@
+import { plainSpans } from '../../src/messages/build.ts';
+import type { Block, Form, Message, Span } from '../../src/messages/model.ts';
+
+/**
+ * Plain-text rendering for a terminal. Bold shows as *text*; member text is
+ * printed as typed (a terminal has nothing to ping), with control characters
+ * already refused by the core.
+ */
+function inline(spans: Span[]): string {
+  return spans
+    .map((s) => {
+      switch (s.kind) {
+        case 'bold':
+          return `*${inline(s.children)}*`;
+        case 'italic':
+          return `_${inline(s.children)}_`;
+        default:
+          return plainSpans([s]);
+      }
+    })
+    .join('');
+}
+
+function block(b: Block): string[] {
+  switch (b.kind) {
+    case 'heading':
+      return [`== ${b.text} ==`];
+    case 'paragraph':
+      return [inline(b.spans)];
+    case 'list':
+      return b.items.map((item) => `  - ${inline(item)}`);
+    case 'fields':
+      return b.fields.map((f) => `  ${f.label}: ${inline(f.value)}`);
+    case 'actions':
+      return [b.buttons.map((btn) => `[${btn.label}]`).join(' ')];
+    case 'divider':
+      return ['----'];
+  }
+}
+
+/** A message as indented lines under a header saying who sees it. */
+export function renderMessage(header: string, msg: Message): string {
+  const body = msg.blocks.flatMap(block).flatMap((line) => line.split('\n'));
+  return [`[${header}]`, ...body.map((l) => `  ${l}`)].join('\n');
+}
+
+/** A form as a prompt showing each field and how to answer it on the console. */
+export function renderForm(who: string, form: Form): string {
+  const lines = form.fields.map((f) => {
+    const bits = [f.required ? 'required' : 'optional'];
+    if (f.maxLength) bits.push(`max ${f.maxLength}`);
+    if (f.options) bits.push(`one of: ${f.options.map((o) => o.value).join(', ')}`);
+    if (f.initial) bits.push(`default ${f.initial}`);
+    return `  ${f.name}: ${f.label} (${bits.join('; ')})`;
+  });
+  const example = form.fields
+    .filter((f) => f.required)
+    .map((f) => `${f.name}="..."`)
+    .join(' ');
+  return [`[form for ${who}: ${form.title}]`, ...lines, `  answer with: ${who}: ${example}`].join('\n');
+}

@@ -1,0 +1,69 @@
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { Core } from './core.ts';
+import { openDatabase, type Db } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Logger } from './logger.ts';
+import { Dispatcher, DEFAULT_RETRY_POLICY, type RetryPolicy } from './outbox/dispatcher.ts';
+import type { PlatformPort } from './platform.ts';
+
+/** The composition root: one database, one core, the platform ports, and the background loop. */
+export interface App {
+  core: Core;
+  database: Db;
+  /** Starts polling durable timers and the outbox; returns a stop function. */
+  startBackground(): () => void;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  ports: PlatformPort[];
+  /** Overrides config.DATABASE_URL (tests, `--database`). */
+  databaseUrl?: string;
+  /** An already-open database (tests share one across restarts). */
+  database?: Db;
+  retryPolicy?: RetryPolicy;
+}
+
+/** Opens the database, runs migrations (a failure stops start-up), and wires the core. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const database = options.database ?? openDatabase(options.databaseUrl ?? options.config.DATABASE_URL);
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length) options.log.info({ applied }, 'database migrated');
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const ports = new Map(options.ports.map((p) => [p.platform, p]));
+  const dispatcher = new Dispatcher(database.db, ports, options.clock, options.log, options.retryPolicy ?? DEFAULT_RETRY_POLICY);
+  const core = new Core(database.db, options.config, options.clock, options.log, dispatcher);
+
+  let closed = false;
+  return {
+    core,
+    database,
+    startBackground() {
+      const tick = async (): Promise<void> => {
+        try {
+          await core.runDue();
+          await core.flush();
+        } catch (error) {
+          options.log.error({ err: error }, 'background tick failed');
+        }
+      };
+      const timer = setInterval(() => void tick(), options.config.TIMER_POLL_SECONDS * 1000);
+      timer.unref();
+      void tick();
+      return () => clearInterval(timer);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (!options.database) await database.close();
+    },
+  };
+}

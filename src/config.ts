@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Circulate reads, parsed once at start-up. A bad value
+ * stops the process with the variable's name and what was expected, so a typo in
+ * `.env` never turns into odd behaviour hours later.
+ */
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+export const configSchema = z.object({
+  DATABASE_URL: z.string().trim().min(1).default('./data/circulate.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
+  PORT: int(1, 65535).default(3000),
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/London' }),
+  MAX_OPEN_ASKS: int(1, 20).default(3),
+  RESPONSE_WINDOW_HOURS: int(1, 24 * 14).default(72),
+  MAX_HELPER_TRIES: int(1, 10).default(3),
+  REMATCH_WINDOW_WEEKS: int(0, 104).default(12),
+  CHECKIN_DELAY_DAYS: int(1, 60).default(7),
+  PRACTICE_FEEDBACK_DELAY_DAYS: int(1, 30).default(3),
+  TIMER_POLL_SECONDS: int(1, 3600).default(15),
+  CONSOLE_COMMUNITY_NAME: z.string().trim().min(1).max(80).default('Console community'),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText,
+});
+
+/** The validated, frozen configuration the composition root hands to every part. */
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Thrown when the environment does not parse; main prints it and exits non-zero. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** True for names the runtime's time-zone database knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses the environment; unknown variables are ignored, bad ones are named in the error. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      return `  ${name}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? null)})`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(result.data);
+}

@@ -1,0 +1,188 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.ts';
+import { actionHandlers, commandsByName, forms } from './commands/registry.ts';
+import type { HandlerContext, Invocation, Result } from './commands/types.ts';
+import type { Config } from './config.ts';
+import { ensureCommunity, getCommunity } from './db/communities.ts';
+import { claimEvent } from './db/events.ts';
+import { ensureMember, type PlatformUser } from './db/members.ts';
+import type { Database } from './db/tables.ts';
+import { UserError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import * as common from './messages/copy/common.ts';
+import { dmRefused } from './messages/copy/network.ts';
+import type { Form, Message } from './messages/model.ts';
+import type { Dispatcher } from './outbox/dispatcher.ts';
+import { enqueue } from './outbox/outbox.ts';
+import { homeFor } from './flows/home.ts';
+import { timerHandlers } from './scheduler/due.ts';
+import { claimTimer, dueTimers } from './scheduler/timers.ts';
+import { settingsFor } from './settings.ts';
+
+/** Who is acting, as an adapter reports it. */
+export interface Actor {
+  platform: string;
+  communityPlatformId: string;
+  communityName: string;
+  user: PlatformUser;
+  isModerator?: boolean;
+}
+
+/** What the adapter shows the actor; everything else goes through the outbox. */
+export interface Reply {
+  reply?: Message;
+  form?: Form;
+  update?: Message;
+  fieldErrors?: Record<string, string>;
+  /** The event was already handled (retry or duplicate); the adapter should do nothing. */
+  duplicate?: boolean;
+}
+
+/**
+ * The platform-neutral core. Each entry point runs its handler in one
+ * transaction that also writes the outgoing messages to the outbox, so a state
+ * change and its messages commit together or not at all.
+ */
+export class Core {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly config: Config,
+    readonly clock: Clock,
+    readonly log: Logger,
+    readonly dispatcher: Dispatcher,
+  ) {}
+
+  /** A slash command with its raw text. Unknown commands and bad input get a private explanation. */
+  command(actor: Actor, name: string, text: string, eventKey?: string): Promise<Reply> {
+    const command = commandsByName.get(name.replace(/^\//, '').toLowerCase());
+    if (!command) {
+      return Promise.resolve({ reply: common.problem(`"/${name.replace(/^\//, '').slice(0, 40)}" is not a Circulate command. Try /network help.`) });
+    }
+    return this.run(actor, eventKey, async (ctx, inv) => {
+      if (command.moderatorOnly && !inv.isModerator) return { reply: common.moderatorsOnly() };
+      try {
+        return await command.run(ctx, inv, text);
+      } catch (error) {
+        // Add the usage to input errors so the member sees how to get it right.
+        if (error instanceof UserError && (error.code === 'invalid_input' || error.code === 'unknown_command')) {
+          throw new UserError(error.code, error.message, { ...error.fieldErrors, _usage: command.usage.join('\n') });
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** A button press, routed by its stable action id. `eventKey` makes repeats no-ops. */
+  action(actor: Actor, actionId: string, payload: string, eventKey?: string): Promise<Reply> {
+    const handler = actionHandlers.get(actionId);
+    if (!handler) return Promise.resolve({ reply: common.problem('That button is no longer supported.') });
+    return this.run(actor, eventKey, (ctx, inv) => handler.run(ctx, inv, payload));
+  }
+
+  /** A form submission; field problems come back as `fieldErrors` and nothing changes. */
+  submitForm(actor: Actor, formId: string, values: Record<string, string>, payload = '', eventKey?: string): Promise<Reply> {
+    const handler = forms.get(formId);
+    if (!handler) return Promise.resolve({ reply: common.problem('That form has expired. Please run the command again.') });
+    return this.run(actor, eventKey, (ctx, inv) => handler.submit(ctx, inv, values, payload), true);
+  }
+
+  /** The member's home view (Slack App Home); read-only, but creates the member on first contact. */
+  async home(actor: Actor): Promise<Message> {
+    const reply = await this.run(actor, undefined, async (ctx, inv) => ({ reply: await homeFor(ctx, inv) }));
+    return reply.reply ?? { blocks: [] };
+  }
+
+  /**
+   * Runs every durable timer due by now, each in its own transaction, claiming it
+   * first so two instances (or two calls) never run one timer twice.
+   */
+  async runDue(): Promise<number> {
+    let ran = 0;
+    for (;;) {
+      const now = this.clock.now();
+      const due = await dueTimers(this.db, now);
+      if (due.length === 0) return ran;
+      for (const timer of due) {
+        const handler = timerHandlers.get(timer.kind);
+        try {
+          const done = await this.db.transaction().execute(async (trx) => {
+            if (!(await claimTimer(trx, timer, now))) return false;
+            const community = await getCommunity(trx, timer.community_id);
+            if (!community || community.left_at || !handler) return true;
+            const ctx = this.context(trx, community);
+            const outgoing = await handler(ctx, community, timer.subject_id, now);
+            await enqueue(trx, community.id, outgoing, now);
+            return true;
+          });
+          if (done) ran++;
+        } catch (error) {
+          this.log.error({ err: error, timer: timer.kind, timerId: timer.id }, 'timer failed; it will not be retried');
+          await this.db.updateTable('timers').set({ status: 'cancelled', done_at: now.toISOString() }).where('id', '=', timer.id).execute();
+        }
+      }
+    }
+  }
+
+  /** Delivers whatever the outbox holds; adapters call it after replying. */
+  flush(): Promise<number> {
+    return this.dispatcher.drain();
+  }
+
+  private context(db: Kysely<Database>, community: Parameters<typeof settingsFor>[0]): HandlerContext {
+    return { db, config: this.config, settings: settingsFor(community, this.config), log: this.log };
+  }
+
+  private async run(
+    actor: Actor,
+    eventKey: string | undefined,
+    body: (ctx: HandlerContext, inv: Invocation) => Promise<Result>,
+    isForm = false,
+  ): Promise<Reply> {
+    const now = this.clock.now();
+    try {
+      const reply = await this.db.transaction().execute(async (trx) => {
+        const community = await ensureCommunity(trx, actor.platform, actor.communityPlatformId, actor.communityName, now);
+        if (eventKey && !(await claimEvent(trx, community.id, `${actor.platform}:${eventKey}`, now))) return { duplicate: true };
+        const member = await ensureMember(trx, community.id, actor.user, now);
+        const inv: Invocation = { community, member, now, isModerator: Boolean(actor.isModerator) };
+        const result = await body(this.context(trx, community), inv);
+        await enqueue(trx, community.id, result.outgoing ?? [], now);
+        const notices = await this.takeNotices(trx, community.id, member.id);
+        const out: Reply = {};
+        if (result.reply || notices.length) out.reply = withNotices(result.reply, notices);
+        if (result.form) out.form = result.form;
+        if (result.update) out.update = result.update;
+        if (result.fieldErrors) out.fieldErrors = result.fieldErrors;
+        return out;
+      });
+      if (!reply.duplicate) void this.flush().catch((err: unknown) => this.log.error({ err }, 'outbox drain failed'));
+      return reply;
+    } catch (error) {
+      if (error instanceof UserError) {
+        const { _usage, ...fieldErrors } = error.fieldErrors;
+        const usage = _usage ? _usage.split('\n') : [];
+        const reply: Reply = { reply: common.problem(error.message, usage) };
+        if (isForm) reply.fieldErrors = Object.keys(fieldErrors).length ? fieldErrors : { _form: error.message };
+        return reply;
+      }
+      this.log.error({ err: error, platform: actor.platform, community: actor.communityPlatformId }, 'handler failed');
+      return { reply: common.unexpected() };
+    }
+  }
+
+  private async takeNotices(db: Kysely<Database>, communityId: string, memberId: string): Promise<Message[]> {
+    const rows = await db
+      .selectFrom('pending_notices')
+      .select(['id', 'text'])
+      .where('community_id', '=', communityId)
+      .where('member_id', '=', memberId)
+      .execute();
+    if (rows.length === 0) return [];
+    await db.deleteFrom('pending_notices').where('id', 'in', rows.map((r) => r.id)).execute();
+    return rows.map((r) => (r.text === 'dm_refused' ? dmRefused() : { blocks: [] }));
+  }
+}
+
+function withNotices(reply: Message | undefined, notices: Message[]): Message {
+  return { blocks: [...(reply?.blocks ?? []), ...notices.flatMap((n) => n.blocks)] };
+}

@@ -1,0 +1,166 @@
+import type { Kysely } from 'kysely';
+import { newId } from '../ids.ts';
+import type { Database, MatchKind, MatchRow, MatchStatus, ParticipantRole, ParticipantRow } from './tables.ts';
+
+export interface NewParticipant {
+  memberId: string;
+  role: ParticipantRole;
+  explanation: string;
+}
+
+/** Creates a match with its participants and the first entry of its status history. */
+export async function createMatch(
+  db: Kysely<Database>,
+  communityId: string,
+  match: { kind: MatchKind; requestId: string | null; status: MatchStatus; score: number; explanation: string },
+  participants: NewParticipant[],
+  now: Date,
+): Promise<MatchRow> {
+  const iso = now.toISOString();
+  const row: MatchRow = {
+    id: newId(),
+    community_id: communityId,
+    kind: match.kind,
+    request_id: match.requestId,
+    status: match.status,
+    score: match.score,
+    explanation: match.explanation,
+    created_at: iso,
+    updated_at: iso,
+  };
+  await db.insertInto('matches').values(row).execute();
+  await db
+    .insertInto('match_participants')
+    .values(
+      participants.map((p) => ({
+        match_id: row.id,
+        community_id: communityId,
+        member_id: p.memberId,
+        role: p.role,
+        explanation: p.explanation,
+      })),
+    )
+    .execute();
+  await recordMatchEvent(db, communityId, row.id, match.status, now);
+  return row;
+}
+
+export async function recordMatchEvent(
+  db: Kysely<Database>,
+  communityId: string,
+  matchId: string,
+  status: string,
+  now: Date,
+  note = '',
+): Promise<void> {
+  await db
+    .insertInto('match_events')
+    .values({ community_id: communityId, match_id: matchId, status, at: now.toISOString(), note })
+    .execute();
+}
+
+export function getMatch(db: Kysely<Database>, communityId: string, id: string): Promise<MatchRow | undefined> {
+  return db
+    .selectFrom('matches')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export function getParticipants(db: Kysely<Database>, communityId: string, matchId: string): Promise<ParticipantRow[]> {
+  return db
+    .selectFrom('match_participants')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('match_id', '=', matchId)
+    .execute();
+}
+
+/**
+ * Compare-and-set on a match's status, recording the change in its history.
+ * Returns false when the match had already moved on (a second button press, a
+ * timer racing an answer), and then nothing is changed.
+ */
+export async function transitionMatch(
+  db: Kysely<Database>,
+  communityId: string,
+  id: string,
+  from: MatchStatus[],
+  to: MatchStatus,
+  now: Date,
+  note = '',
+): Promise<boolean> {
+  const result = await db
+    .updateTable('matches')
+    .set({ status: to, updated_at: now.toISOString() })
+    .where('community_id', '=', communityId)
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return false;
+  await recordMatchEvent(db, communityId, id, to, now, note);
+  return true;
+}
+
+/** Matches of a request, oldest first: the helpers already asked. */
+export function matchesForRequest(db: Kysely<Database>, communityId: string, requestId: string): Promise<MatchRow[]> {
+  return db
+    .selectFrom('matches')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('request_id', '=', requestId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** A member's matches with the other participants, newest first. */
+export async function matchesForMember(
+  db: Kysely<Database>,
+  communityId: string,
+  memberId: string,
+  limit = 10,
+): Promise<{ match: MatchRow; others: { memberId: string; displayName: string; role: string }[]; mine: ParticipantRow }[]> {
+  const mine = await db
+    .selectFrom('match_participants as p')
+    .innerJoin('matches as m', 'm.id', 'p.match_id')
+    .selectAll('p')
+    .where('p.community_id', '=', communityId)
+    .where('p.member_id', '=', memberId)
+    .where('m.status', 'in', ['introduced', 'invited'])
+    .orderBy('m.created_at', 'desc')
+    .limit(limit)
+    .execute();
+  const out = [];
+  for (const p of mine) {
+    const match = (await getMatch(db, communityId, p.match_id))!;
+    const others = await db
+      .selectFrom('match_participants as p')
+      .innerJoin('members as mem', 'mem.id', 'p.member_id')
+      .select(['p.member_id as memberId', 'mem.display_name as displayName', 'p.role as role'])
+      .where('p.community_id', '=', communityId)
+      .where('p.match_id', '=', p.match_id)
+      .where('p.member_id', '!=', memberId)
+      .execute();
+    out.push({ match, others, mine: p });
+  }
+  return out;
+}
+
+/** Every introduced pair in a community, for novelty and the rematch window. */
+export async function pastPairs(
+  db: Kysely<Database>,
+  communityId: string,
+): Promise<{ a: string; b: string; at: Date }[]> {
+  const rows = await db
+    .selectFrom('match_participants as p1')
+    .innerJoin('match_participants as p2', (j) =>
+      j.onRef('p1.match_id', '=', 'p2.match_id').onRef('p1.member_id', '<', 'p2.member_id'),
+    )
+    .innerJoin('matches as m', 'm.id', 'p1.match_id')
+    .select(['p1.member_id as a', 'p2.member_id as b', 'm.created_at as at'])
+    .where('p1.community_id', '=', communityId)
+    .where('m.status', '=', 'introduced')
+    .execute();
+  return rows.map((r) => ({ a: r.a, b: r.b, at: new Date(r.at) }));
+}

@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+import { newId } from '../ids.ts';
+import type { Database, MemberRow, MemberUpdate } from './tables.ts';
+
+/** What an adapter knows about a person on first contact. */
+export interface PlatformUser {
+  platformUserId: string;
+  displayName: string;
+  timeZone?: string | null;
+}
+
+/** Finds or creates the member for a platform user; refreshes the display name when it changed. */
+export async function ensureMember(
+  db: Kysely<Database>,
+  communityId: string,
+  user: PlatformUser,
+  now: Date,
+): Promise<MemberRow> {
+  const existing = await findMemberByPlatformId(db, communityId, user.platformUserId);
+  if (existing) {
+    if (user.displayName && existing.display_name !== user.displayName) {
+      await db
+        .updateTable('members')
+        .set({ display_name: user.displayName, updated_at: now.toISOString() })
+        .where('id', '=', existing.id)
+        .where('community_id', '=', communityId)
+        .execute();
+      return { ...existing, display_name: user.displayName };
+    }
+    return existing;
+  }
+  const iso = now.toISOString();
+  await db
+    .insertInto('members')
+    .values({
+      id: newId(),
+      community_id: communityId,
+      platform_user_id: user.platformUserId,
+      display_name: user.displayName,
+      time_zone: user.timeZone ?? null,
+      career_stage: null,
+      areas: '[]',
+      organisations: '[]',
+      bio: '',
+      availability: '[]',
+      paused_until: null,
+      removed_at: null,
+      rounds_opt_in: 0,
+      created_at: iso,
+      updated_at: iso,
+    })
+    .onConflict((oc) => oc.columns(['community_id', 'platform_user_id']).doNothing())
+    .execute();
+  return (await findMemberByPlatformId(db, communityId, user.platformUserId))!;
+}
+
+export function findMemberByPlatformId(
+  db: Kysely<Database>,
+  communityId: string,
+  platformUserId: string,
+): Promise<MemberRow | undefined> {
+  return db
+    .selectFrom('members')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('platform_user_id', '=', platformUserId)
+    .executeTakeFirst();
+}
+
+export function getMember(db: Kysely<Database>, communityId: string, id: string): Promise<MemberRow | undefined> {
+  return db
+    .selectFrom('members')
+    .selectAll()
+    .where('community_id', '=', communityId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Looks a member up by display name, case-insensitively, for "@name" arguments. */
+export async function findMemberByName(
+  db: Kysely<Database>,
+  communityId: string,
+  name: string,
+): Promise<MemberRow | undefined> {
+  const rows = await db.selectFrom('members').selectAll().where('community_id', '=', communityId).execute();
+  const wanted = name.trim().toLowerCase();
+  return rows.find((m) => m.display_name.toLowerCase() === wanted || m.platform_user_id.toLowerCase() === wanted);
+}
+
+export function listMembers(db: Kysely<Database>, communityId: string): Promise<MemberRow[]> {
+  return db.selectFrom('members').selectAll().where('community_id', '=', communityId).orderBy('created_at').execute();
+}
+
+export async function updateMember(
+  db: Kysely<Database>,
+  communityId: string,
+  id: string,
+  changes: MemberUpdate,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({ ...changes, updated_at: now.toISOString() })
+    .where('community_id', '=', communityId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Paused (until a future time) or removed members are never matched. */
+export function isAvailable(member: MemberRow, now: Date): boolean {
+  if (member.removed_at) return false;
+  return !member.paused_until || member.paused_until <= now.toISOString();
+}

@@ -1,0 +1,19 @@
+import { b, heading, list, message, p } from '../build.ts';
+import type { Message } from '../model.ts';
+
+/** Copy shared by every command: errors, usage and help. */
+
+export const problem = (text: string, usage: string[] = []): Message =>
+  message(p(b('Not quite.'), ' ', text), ...(usage.length ? [p('Usage:'), list(usage.map((u) => [u]))] : []));
+
+export const unexpected = (): Message =>
+  message(p('Something went wrong on our side and nothing was changed. Please try again in a moment.'));
+
+export const moderatorsOnly = (): Message => message(p('Only moderators can use that command. Nothing was changed.'));
+
+export const helpFor = (commands: { name: string; summary: string; usage: string[] }[]): Message =>
+  message(
+    heading('Circulate: help each other grow in library work'),
+    ...commands.flatMap((c) => [p(b(`/${c.name}`), `: ${c.summary}`), list(c.usage.map((u) => [u]))]),
+    p('Every answer from Circulate is private to you unless it says otherwise.'),
+  );

@@ -1,0 +1,122 @@
+import { actions, b, button, fields, heading, i, mention, message, p } from '../build.ts';
+import type { Message } from '../model.ts';
+
+/** Copy for the informational-interview flow (DESIGN.md §1: specific, short, no bait and switch). */
+
+export interface IntroView {
+  ref: number;
+  topic: string;
+  questions: string;
+  lengthMinutes: number;
+  requester: { platformUserId: string; name: string };
+  helper: { platformUserId: string; name: string };
+  why: string;
+}
+
+export const INTRO_ACTIONS = {
+  accept: 'intro.accept',
+  decline: 'intro.decline',
+  notNow: 'intro.not_now',
+} as const;
+
+const NOT_A_JOB_INTERVIEW =
+  'This is an informational conversation: not a job interview, and not free consulting. Keep to the agreed length.';
+
+/** The private invitation a helper sees, with the whole request, before agreeing. */
+export function invitation(v: IntroView, matchId: string): Message {
+  return message(
+    heading('Would you take an informational interview?'),
+    p(b(v.requester.name), ` would like a ${v.lengthMinutes}-minute conversation about `, b(v.topic), '.'),
+    fields([
+      ['Topic', v.topic],
+      ['What they want to learn', v.questions],
+      ['Length', `${v.lengthMinutes} minutes`],
+    ]),
+    p(i('Why you: ', v.why)),
+    p(NOT_A_JOB_INTERVIEW, ' Saying no is fine; no reason needed.'),
+    actions(
+      button(INTRO_ACTIONS.accept, 'Accept', matchId, 'primary'),
+      button(INTRO_ACTIONS.decline, 'Decline', matchId),
+      button(INTRO_ACTIONS.notNow, 'Not now', matchId),
+    ),
+  );
+}
+
+/** The one introduction both members receive, restating what was agreed. */
+export function introduction(v: IntroView): Message {
+  return message(
+    heading('Introduction'),
+    p(
+      mention(v.requester.platformUserId, v.requester.name),
+      ', meet ',
+      mention(v.helper.platformUserId, v.helper.name),
+      `, who agreed to a ${v.lengthMinutes}-minute informational interview about `,
+      b(v.topic),
+      '.',
+    ),
+    fields([
+      ['Topic', v.topic],
+      ['Questions', v.questions],
+      ['Length', `${v.lengthMinutes} minutes`],
+    ]),
+    p(i(v.why)),
+    p(NOT_A_JOB_INTERVIEW),
+    p(v.requester.name, ', please suggest two or three times that suit ', v.helper.name, ', and say thank you afterwards.'),
+  );
+}
+
+export const invitationAccepted = (v: IntroView): Message =>
+  message(p('You accepted ', b(v.requester.name), `'s request about `, b(v.topic), '. The introduction is on its way. Thank you!'));
+
+export const invitationDeclined = (requesterName: string, notNow: boolean): Message =>
+  message(
+    p(
+      notNow
+        ? 'No problem: not now is a fine answer. '
+        : 'Thanks for letting us know. ',
+      'We will ask someone else; ',
+      requesterName,
+      ' will not be told who said no.',
+    ),
+  );
+
+export const invitationExpiredNote = (): Message =>
+  message(p('This request has moved on to someone else after a few quiet days. No harm done: thanks for being open to helping.'));
+
+export const invitationAlreadyAnswered = (): Message =>
+  message(p('This request has already been answered or has moved on, so nothing changed.'));
+
+export const invitationCancelled = (requesterName: string, topic: string): Message =>
+  message(p(requesterName, ' no longer needs the conversation about ', b(topic), '. Thanks for considering it.'));
+
+export const requestSent = (ref: number, topic: string, lengthMinutes: number): Message =>
+  message(
+    p(`Request #${ref} is out: a ${lengthMinutes}-minute conversation about `, b(topic), '.'),
+    p('We ask one person at a time and give each a few days. You will hear as soon as someone says yes.'),
+  );
+
+export const requestNobodyYet = (ref: number, topic: string): Message =>
+  message(
+    p(`Request #${ref} about `, b(topic), ' is saved, but nobody who can help with it is free right now.'),
+    p('It stays open and will appear in the weekly digest, where the right person may spot it.'),
+  );
+
+/** Silence is not rejection: the requester is told kindly, with no blame. */
+export const requestExhausted = (ref: number, topic: string): Message =>
+  message(
+    p(`An update on request #${ref} about `, b(topic), ': the people we asked could not take it on right now.'),
+    p(
+      'That is about their schedules, not about you. Your request stays open and will be in the weekly digest. ',
+      'Meanwhile, offering help yourself with /offer-help is a great way to meet people.',
+    ),
+  );
+
+export const requestCancelled = (ref: number): Message => message(p(`Request #${ref} is cancelled. Anyone we had asked has been told kindly.`));
+
+export const requestList = (rows: { ref: number; topic: string; status: string; lengthMinutes: number | null }[]): Message =>
+  rows.length === 0
+    ? message(p('You have no open intro requests. Start one with /intro-request topic: your questions, 20 min'))
+    : message(
+        heading('Your open requests'),
+        ...rows.map((r) => p(`#${r.ref} `, b(r.topic), ` (${r.lengthMinutes ?? 20} min): ${r.status === 'waiting' ? 'waiting for the right person' : 'being offered around'}`)),
+      );

@@ -1,0 +1,242 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
+import type { Database, OutboxRow } from '../db/tables.ts';
+import { newId } from '../ids.ts';
+import type { Logger } from '../logger.ts';
+import type { DeliveryReceipt, Destination, Message } from '../messages/model.ts';
+import { DeliveryError, type PlatformPort } from '../platform.ts';
+import { pendingRow } from './outbox.ts';
+
+/** How hard the dispatcher tries before recording a failure for moderators. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A claimed row whose instance died becomes deliverable again after this. */
+  leaseMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, leaseMs: 60_000 };
+
+/** Exponential backoff with a cap; `Retry-After` from the platform wins when longer. */
+export function backoffMs(policy: RetryPolicy, attempts: number, retryAfterMs?: number): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+  return Math.max(exp, retryAfterMs ?? 0);
+}
+
+/**
+ * Delivers outbox rows through the platform ports. A row is claimed with a lease
+ * before delivery and marked delivered after, so a process that stops between a
+ * commit and its delivery delivers on restart, and two instances never both send
+ * the same row. Messages to one conversation go out strictly in order.
+ */
+export class Dispatcher {
+  private running: Promise<number> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ports: ReadonlyMap<string, PlatformPort>,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    private readonly instanceId: string = newId(),
+  ) {}
+
+  /**
+   * Delivers everything due now. Concurrent calls coalesce into one pass plus
+   * one more, so a burst of commands never runs parallel passes over one row.
+   */
+  drain(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let total = 0;
+      try {
+        do {
+          this.again = false;
+          total += await this.pass();
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
+      return total;
+    })();
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const now = this.clock.now().toISOString();
+      const pending = await this.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .orderBy('seq')
+        .limit(500)
+        .execute();
+      const seenKeys = new Set<string>();
+      let progressed = 0;
+      for (const row of pending) {
+        // Only the oldest pending row of a conversation may go: order within it matters.
+        if (seenKeys.has(row.conversation_key)) continue;
+        seenKeys.add(row.conversation_key);
+        if (row.next_attempt_at > now) continue;
+        if (row.claimed_until && row.claimed_until > now) continue;
+        if (!(await this.claim(row, now))) continue;
+        if (await this.deliver(row)) delivered++;
+        progressed++;
+      }
+      if (progressed === 0) return delivered;
+    }
+  }
+
+  private async claim(row: OutboxRow, now: string): Promise<boolean> {
+    const until = new Date(Date.parse(now) + this.policy.leaseMs).toISOString();
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ claimed_until: until })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  private async deliver(row: OutboxRow): Promise<boolean> {
+    const community = await this.db
+      .selectFrom('communities')
+      .select(['platform', 'platform_id'])
+      .where('id', '=', row.community_id)
+      .executeTakeFirst();
+    const port = community ? this.ports.get(community.platform) : undefined;
+    if (!community || !port) {
+      // No adapter for this platform in this process: leave it for one that has.
+      await this.release(row, 'no adapter for this platform in this instance', false, 30_000);
+      return false;
+    }
+    const destination = JSON.parse(row.destination) as Destination;
+    const message = JSON.parse(row.message) as Message;
+    if (destination.kind === 'conversation' && !port.openConversation) {
+      await this.expandConversation(row, destination);
+      return false;
+    }
+    try {
+      const receipt = await sendTo(port, community.platform_id, destination, message);
+      await this.db
+        .updateTable('outbox')
+        .set({
+          status: 'delivered',
+          delivered_at: this.clock.now().toISOString(),
+          receipt: JSON.stringify(receipt),
+          attempts: row.attempts + 1,
+          claimed_until: null,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      return true;
+    } catch (error) {
+      const known = error instanceof DeliveryError ? error : null;
+      const retryable = known ? known.options.retryable : true;
+      this.log.warn(
+        { outboxId: row.id, destination: destination.kind, code: known?.options.code, attempt: row.attempts + 1, err: String(error) },
+        'delivery failed',
+      );
+      if (known?.options.unreachableUserId) await this.noteUnreachable(row.community_id, known.options.unreachableUserId);
+      await this.release(row, String(known?.options.code ?? error), retryable, known?.options.retryAfterMs);
+      return false;
+    }
+  }
+
+  private async release(row: OutboxRow, reason: string, retryable: boolean, retryAfterMs?: number): Promise<void> {
+    const attempts = row.attempts + 1;
+    const giveUp = !retryable || attempts >= this.policy.maxAttempts;
+    const next = new Date(this.clock.now().getTime() + backoffMs(this.policy, attempts, retryAfterMs)).toISOString();
+    await this.db
+      .updateTable('outbox')
+      .set({
+        status: giveUp ? 'failed' : 'pending',
+        attempts,
+        last_error: reason.slice(0, 500),
+        next_attempt_at: next,
+        claimed_until: null,
+      })
+      .where('id', '=', row.id)
+      .execute();
+    if (giveUp) this.log.error({ outboxId: row.id, reason, attempts }, 'delivery failed for good; recorded for moderators');
+  }
+
+  /**
+   * Without shared conversations each member gets their own copy. Splitting the
+   * row into one private row per member keeps every copy exactly-once on its own:
+   * a failure for one member never resends to the other.
+   */
+  private async expandConversation(row: OutboxRow, to: Extract<Destination, { kind: 'conversation' }>): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('outbox')
+        .set({ status: 'delivered', delivered_at: now, claimed_until: null, last_error: 'split into private copies' })
+        .where('id', '=', row.id)
+        .execute();
+      await trx
+        .insertInto('outbox')
+        .values(
+          to.platformUserIds.map((platformUserId, index) =>
+            pendingRow(row.community_id, { kind: 'private', platformUserId, memberId: to.memberIds[index] ?? '' }, row.message, now),
+          ),
+        )
+        .execute();
+    });
+  }
+
+  /** A member we could not DM hears about it privately at their next command. */
+  private async noteUnreachable(communityId: string, platformUserId: string): Promise<void> {
+    const member = await this.db
+      .selectFrom('members')
+      .select('id')
+      .where('community_id', '=', communityId)
+      .where('platform_user_id', '=', platformUserId)
+      .executeTakeFirst();
+    if (!member) return;
+    const existing = await this.db
+      .selectFrom('pending_notices')
+      .select('id')
+      .where('community_id', '=', communityId)
+      .where('member_id', '=', member.id)
+      .where('text', '=', 'dm_refused')
+      .executeTakeFirst();
+    if (existing) return;
+    await this.db
+      .insertInto('pending_notices')
+      .values({
+        id: newId(),
+        community_id: communityId,
+        member_id: member.id,
+        text: 'dm_refused',
+        created_at: this.clock.now().toISOString(),
+      })
+      .execute();
+  }
+}
+
+/** Routes one destination to the port, with the core's fallback for shared conversations. */
+async function sendTo(
+  port: PlatformPort,
+  communityPlatformId: string,
+  to: Destination,
+  message: Message,
+): Promise<DeliveryReceipt> {
+  switch (to.kind) {
+    case 'channel':
+      return port.postToChannel(communityPlatformId, to.channelId, message);
+    case 'private':
+      return port.sendPrivate(communityPlatformId, to.platformUserId, message);
+    case 'conversation':
+      // Ports without shared conversations never get here: deliver() splits those rows.
+      return port.openConversation!(communityPlatformId, to.platformUserIds, to.title, message);
+  }
+}

@@ -1,0 +1,15 @@
+import type { HandlerContext } from '../commands/types.ts';
+import type { CommunityRow } from '../db/tables.ts';
+import { sendCheckins } from '../flows/checkin.ts';
+import { expireInvitation, TIMER_CHECKIN, TIMER_RESPONSE_DUE } from '../flows/intro.ts';
+import { promptFeedback, TIMER_PRACTICE_FEEDBACK } from '../flows/practice.ts';
+import type { Outgoing } from '../outbox/outbox.ts';
+
+/** What each durable timer kind does when it comes due; returns the messages it causes. */
+export type TimerHandler = (ctx: HandlerContext, community: CommunityRow, subjectId: string, now: Date) => Promise<Outgoing[]>;
+
+export const timerHandlers: ReadonlyMap<string, TimerHandler> = new Map<string, TimerHandler>([
+  [TIMER_RESPONSE_DUE, (ctx, community, matchId, now) => expireInvitation(ctx, community, matchId, now)],
+  [TIMER_CHECKIN, (ctx, community, matchId) => sendCheckins(ctx, community, matchId)],
+  [TIMER_PRACTICE_FEEDBACK, (ctx, community, matchId) => promptFeedback(ctx, community, matchId)],
+]);
