@@ -4,7 +4,8 @@ import type { App } from '../../src/app.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { ConsolePort } from './port.ts';
-import { CONSOLE_HELP, ConsoleSession } from './session.ts';
+import type { ConsoleSession } from './session.ts';
+import { CONSOLE_HELP } from './session.ts';
 
 export { ConsolePort } from './port.ts';
 export { ConsoleSession } from './session.ts';

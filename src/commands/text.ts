@@ -27,7 +27,8 @@ export function memberText(label: string, options: { min?: number; max: number; 
     .pipe(
       z
         .string()
-        .min(min, min === 1 ? `${label} is missing.` : `${label} needs at least ${min} characters.`)
+        .refine((s) => min === 0 || s.length > 0, { message: `${label} is missing.` })
+        .refine((s) => s.length === 0 || s.length >= min, { message: `${label} needs at least ${min} characters.` })
         .max(options.max, `${label} is too long: keep it under ${options.max} characters.`)
         .refine((s) => !hasControlCharacters(options.multiline ? s.replace(/[\n\t]/g, ' ') : s), {
           message: `${label} contains control characters; please retype it as plain text.`,

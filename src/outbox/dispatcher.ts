@@ -71,11 +71,16 @@ export class Dispatcher {
     let delivered = 0;
     for (;;) {
       const now = this.clock.now().toISOString();
+      const platforms = [...this.ports.keys()];
+      if (platforms.length === 0) return delivered;
+      // Only rows this instance can deliver: another instance may hold the other platforms.
       const pending = await this.db
         .selectFrom('outbox')
-        .selectAll()
-        .where('status', '=', 'pending')
-        .orderBy('seq')
+        .innerJoin('communities', 'communities.id', 'outbox.community_id')
+        .selectAll('outbox')
+        .where('outbox.status', '=', 'pending')
+        .where('communities.platform', 'in', platforms)
+        .orderBy('outbox.seq')
         .limit(500)
         .execute();
       const seenKeys = new Set<string>();
@@ -114,8 +119,7 @@ export class Dispatcher {
       .executeTakeFirst();
     const port = community ? this.ports.get(community.platform) : undefined;
     if (!community || !port) {
-      // No adapter for this platform in this process: leave it for one that has.
-      await this.release(row, 'no adapter for this platform in this instance', false, 30_000);
+      await this.release(row, 'community or platform adapter missing', false);
       return false;
     }
     const destination = JSON.parse(row.destination) as Destination;
