@@ -1,4 +1,7 @@
+import cron from 'node-cron';
 import type { Clock } from './clock.ts';
+import { newId } from './ids.ts';
+import { Rhythm } from './scheduler/rhythm.ts';
 import type { Config } from './config.ts';
 import { Core } from './core.ts';
 import { openDatabase, type Db } from './db/database.ts';
@@ -40,25 +43,38 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   const ports = new Map(options.ports.map((p) => [p.platform, p]));
   const dispatcher = new Dispatcher(database.db, ports, options.clock, options.log, options.retryPolicy ?? DEFAULT_RETRY_POLICY);
-  const core = new Core(database.db, options.config, options.clock, options.log, dispatcher);
+  const instanceId = newId();
+  const rhythm = new Rhythm(database.db, options.config, options.log, instanceId);
+  const core = new Core(database.db, options.config, options.clock, options.log, dispatcher, rhythm);
 
   let closed = false;
   return {
     core,
     database,
     startBackground() {
+      let busy = false;
       const tick = async (): Promise<void> => {
+        if (busy) return;
+        busy = true;
         try {
-          await core.runDue();
-          await core.flush();
+          await core.tick();
         } catch (error) {
           options.log.error({ err: error }, 'background tick failed');
+        } finally {
+          busy = false;
         }
       };
-      const timer = setInterval(() => void tick(), options.config.TIMER_POLL_SECONDS * 1000);
-      timer.unref();
+      // Every minute node-cron checks each community's schedule; slots are claimed in the
+      // database, so it does not matter which instance's tick gets there first.
+      const cronTask = cron.schedule('* * * * *', () => void tick(), { name: 'circulate-rhythm' });
+      // Timers and the outbox are polled more often so answers and retries are prompt.
+      const poll = setInterval(() => void core.runDue().then(() => core.flush()).catch((err: unknown) => options.log.error({ err }, 'timer poll failed')), options.config.TIMER_POLL_SECONDS * 1000);
+      poll.unref();
       void tick();
-      return () => clearInterval(timer);
+      return () => {
+        void cronTask.stop();
+        clearInterval(poll);
+      };
     },
     async close() {
       if (closed) return;

@@ -22,6 +22,13 @@ export class ManualClock implements Clock {
     this.offset += ms;
     return this.now();
   }
+
+  /** Moves forward to `to`; never backwards. */
+  advanceTo(to: Date): Date {
+    const delta = to.getTime() - this.now().getTime();
+    if (delta > 0) this.offset += delta;
+    return this.now();
+  }
 }
 
 const UNITS: Record<string, number> = {

@@ -28,6 +28,20 @@ export const configSchema = z.object({
   CHECKIN_DELAY_DAYS: int(1, 60).default(7),
   PRACTICE_FEEDBACK_DELAY_DAYS: int(1, 30).default(3),
   TIMER_POLL_SECONDS: int(1, 3600).default(15),
+  PROMPT_DAY: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('monday'),
+  PROMPT_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a 24-hour time such as 09:00' })
+    .default('09:00'),
+  DEFAULT_PROMPT_CHANNEL: optionalText,
+  PAIRING_CADENCE: z.enum(['weekly', 'biweekly', 'monthly', 'off']).default('biweekly'),
+  GROUP_SIZE: z.coerce
+    .number()
+    .refine((n) => n === 2 || n === 3, { message: 'expected 2 or 3' })
+    .transform((n) => n as 2 | 3)
+    .default(2),
+  RECONNECT_AFTER_DAYS: int(7, 3650).default(90),
+  SCHEDULE_GRACE_HOURS: int(0, 72).default(6),
   CONSOLE_COMMUNITY_NAME: z.string().trim().min(1).max(80).default('Console community'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,

@@ -16,6 +16,7 @@ import type { Dispatcher } from './outbox/dispatcher.ts';
 import { enqueue } from './outbox/outbox.ts';
 import { homeFor } from './flows/home.ts';
 import { timerHandlers } from './scheduler/due.ts';
+import type { Rhythm } from './scheduler/rhythm.ts';
 import { claimTimer, dueTimers } from './scheduler/timers.ts';
 import { settingsFor } from './settings.ts';
 
@@ -50,6 +51,7 @@ export class Core {
     readonly clock: Clock,
     readonly log: Logger,
     readonly dispatcher: Dispatcher,
+    readonly rhythm: Rhythm,
   ) {}
 
   /** A slash command with its raw text. Unknown commands and bad input get a private explanation. */
@@ -121,6 +123,28 @@ export class Core {
         }
       }
     }
+  }
+
+  /** Runs the recurring jobs whose slots are due, then the durable timers, then delivers. */
+  async tick(): Promise<void> {
+    await this.rhythm.tick(this.clock.now());
+    await this.runDue();
+    await this.flush();
+  }
+
+  /** The next moment anything is due (a job slot or a timer); lets the console step through time. */
+  async nextEventAfter(now: Date): Promise<Date | null> {
+    const slot = await this.rhythm.nextDue(now);
+    const timer = await this.db
+      .selectFrom('timers')
+      .select('due_at')
+      .where('status', '=', 'pending')
+      .where('due_at', '>', now.toISOString())
+      .orderBy('due_at')
+      .limit(1)
+      .executeTakeFirst();
+    const candidates = [slot, timer ? new Date(timer.due_at) : null].filter((d): d is Date => d !== null);
+    return candidates.length ? new Date(Math.min(...candidates.map((d) => d.getTime()))) : null;
   }
 
   /** Delivers whatever the outbox holds; adapters call it after replying. */

@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   // The port needs display names the session learns, and the session needs the port.
   const names = { of: (id: string): string => id };
   const port = new ConsolePort(write, (id) => names.of(id));
-  const app = await createApp({ config, clock, log, ports: [port], ...(args.database ? { databaseUrl: args.database } : {}) });
+  // On the console, prompts and digests go to a #general channel unless configured otherwise.
+  const consoleConfig = Object.freeze({ ...config, DEFAULT_PROMPT_CHANNEL: config.DEFAULT_PROMPT_CHANNEL ?? 'general' });
+  const app = await createApp({ config: consoleConfig, clock, log, ports: [port], ...(args.database ? { databaseUrl: args.database } : {}) });
   const session = new ConsoleSession(app.core, port, clock, write, {
     communityName: config.CONSOLE_COMMUNITY_NAME,
     moderators: args.moderator ?? [],

@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import type { Config } from './config.ts';
+import { isTimeZone, type Config } from './config.ts';
 import { parseObject } from './db/json.ts';
 import type { CommunityRow } from './db/tables.ts';
+
+/** Days a schedule can name, Monday first as ISO weekdays are numbered. */
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
 /**
  * Per-community settings. Stored as JSON on the community; anything unset takes
@@ -14,8 +18,18 @@ export const settingsSchema = z.object({
   rematchWindowWeeks: z.number().int().min(0).max(104),
   checkinDelayDays: z.number().int().min(1).max(60),
   practiceFeedbackDelayDays: z.number().int().min(1).max(30),
-  timeZone: z.string(),
+  timeZone: z.string().refine(isTimeZone, { message: 'expected an IANA time zone' }),
+  /** Where weekly prompts, digests and round announcements go; null until a moderator sets it. */
+  promptChannelId: z.string().min(1).max(100).nullable(),
+  promptDay: z.enum(WEEKDAYS),
+  /** Local time "HH:MM" in `timeZone`. */
+  promptTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  pairingCadence: z.enum(['weekly', 'biweekly', 'monthly', 'off']),
+  groupSize: z.union([z.literal(2), z.literal(3)]),
+  /** Past connections quiet for this long are suggested by /network reconnect. */
+  reconnectAfterDays: z.number().int().min(7).max(3650),
 });
+
 
 export type CommunitySettings = z.infer<typeof settingsSchema>;
 
@@ -28,6 +42,12 @@ export function defaultSettings(config: Config): CommunitySettings {
     checkinDelayDays: config.CHECKIN_DELAY_DAYS,
     practiceFeedbackDelayDays: config.PRACTICE_FEEDBACK_DELAY_DAYS,
     timeZone: config.DEFAULT_TIME_ZONE,
+    promptChannelId: config.DEFAULT_PROMPT_CHANNEL ?? null,
+    promptDay: config.PROMPT_DAY,
+    promptTime: config.PROMPT_TIME,
+    pairingCadence: config.PAIRING_CADENCE,
+    groupSize: config.GROUP_SIZE,
+    reconnectAfterDays: config.RECONNECT_AFTER_DAYS,
   };
 }
 
@@ -39,4 +59,13 @@ export function settingsFor(community: CommunityRow, config: Config): CommunityS
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Validates and stores changed settings on a community; returns the problems when invalid. */
+export function mergeSettings(community: CommunityRow, changes: Partial<CommunitySettings>): { settings: string } | { error: string } {
+  const current = parseObject(community.settings);
+  const next = { ...current, ...changes };
+  const parsed = settingsSchema.partial().safeParse(next);
+  if (!parsed.success) return { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  return { settings: JSON.stringify(stripUndefined(parsed.data)) };
 }

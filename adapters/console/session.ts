@@ -96,15 +96,30 @@ export class ConsoleSession {
           this.write('  :advance needs a duration such as 90m, 2h, 3d or 1w');
           return;
         }
-        this.clock.advance(ms);
-        this.write(`  clock: ${this.clock.now().toISOString()}`);
-        await this.core.runDue();
-        await this.core.flush();
+        await this.advanceBy(ms);
         return;
       }
       default:
         this.write(`  unknown console command ":${cmd}"; type :help`);
     }
+  }
+
+  /**
+   * Steps the clock from one due moment to the next, running what falls due at
+   * each, so a simulated month sees every prompt, round and check-in on time.
+   */
+  private async advanceBy(ms: number): Promise<void> {
+    const target = new Date(this.clock.now().getTime() + ms);
+    for (;;) {
+      const next = await this.core.nextEventAfter(this.clock.now());
+      if (!next || next > target) break;
+      this.clock.advanceTo(next);
+      this.write(`  -- ${this.clock.now().toISOString()}`);
+      await this.core.tick();
+    }
+    this.clock.advanceTo(target);
+    await this.core.tick();
+    this.write(`  clock: ${this.clock.now().toISOString()}`);
   }
 
   private async press(actor: Actor, userId: string, label: string): Promise<void> {

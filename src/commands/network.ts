@@ -6,6 +6,8 @@ import { matchesForMember } from '../db/matches.ts';
 import { updateMember } from '../db/members.ts';
 import type { MemberRow, MemberUpdate } from '../db/tables.ts';
 import { UserError } from '../errors.ts';
+import { suggestReconnects } from '../flows/reconnect.ts';
+import { setRoundsOptIn } from '../flows/rounds.ts';
 import { CAREER_STAGES } from '../matching/types.ts';
 import * as copy from '../messages/copy/network.ts';
 import type { Form, Message } from '../messages/model.ts';
@@ -147,18 +149,20 @@ async function matches(ctx: HandlerContext, inv: Invocation): Promise<Result> {
   };
 }
 
-export const NETWORK_SUBCOMMANDS = ['profile', 'pause', 'resume', 'matches', 'help'] as const;
+export const NETWORK_SUBCOMMANDS = ['profile', 'pause', 'resume', 'matches', 'rounds', 'reconnect', 'help'] as const;
 
 /** Built by the registry, which supplies the help message for every command. */
 export function createNetworkCommand(help: () => Message): CommandDefinition {
   return {
     name: 'network',
-    summary: 'your profile, pausing, your matches, and help',
+    summary: 'your profile, pausing, pairing rounds, reconnecting, your matches, and help',
     usage: [
       '/network profile (view) · /network profile edit (form)',
       '/network profile stage=early tz=America/Chicago areas="archives, metadata" orgs="ALA, SAA"',
       '/network pause 2w · /network resume',
       '/network matches',
+      '/network rounds on · /network rounds off (pairing rounds)',
+      '/network reconnect (people you have not talked to in a while)',
       '/network help',
     ],
     async run(ctx, inv, text) {
@@ -180,6 +184,13 @@ export function createNetworkCommand(help: () => Message): CommandDefinition {
           return resume(ctx, inv);
         case 'matches':
           return matches(ctx, inv);
+        case 'rounds': {
+          const arg = rest.trim().toLowerCase();
+          if (arg !== 'on' && arg !== 'off') throw new UserError('invalid_input', 'Say /network rounds on to join the pairing rounds, or /network rounds off to leave them.');
+          return setRoundsOptIn(ctx, inv, arg === 'on');
+        }
+        case 'reconnect':
+          return suggestReconnects(ctx, inv);
         default:
           throw new UserError('unknown_command', `"${word.slice(0, 30)}" is not a /network subcommand. Try: ${NETWORK_SUBCOMMANDS.join(', ')}.`);
       }

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { answerCheckin, sendThanks, thanksForm } from '../flows/checkin.ts';
-import { acceptInvitation, declineInvitation } from '../flows/intro.ts';
+import { acceptInvitation, declineInvitation, volunteerForRequest } from '../flows/intro.ts';
+import { setRoundsOptIn, skipRound } from '../flows/rounds.ts';
 import { feedbackForm, submitFeedback } from '../flows/practice.ts';
 import { CHECKIN_ACTIONS, THANKS_FORM } from '../messages/copy/checkin.ts';
 import { helpFor } from '../messages/copy/common.ts';
 import { HOME_ACTIONS } from '../messages/copy/home.ts';
 import { INTRO_ACTIONS } from '../messages/copy/intro.ts';
 import { PRACTICE_ACTIONS, PRACTICE_FEEDBACK_FORM } from '../messages/copy/practice.ts';
+import { RHYTHM_ACTIONS } from '../messages/copy/rhythm.ts';
 import { UserError } from '../errors.ts';
 import { interviewPractice, practiceForm, practiceFormHandler } from './interview-practice.ts';
 import { introForm, introFormHandler, introRequest } from './intro-request.ts';
@@ -70,6 +72,9 @@ export const actionHandlers: ReadonlyMap<string, ActionHandler> = new Map(
       { actionId: CHECKIN_ACTIONS.no, run: (ctx, inv, payload) => answerCheckin(ctx, inv, payload, 'no') },
       { actionId: CHECKIN_ACTIONS.thank, run: async (_ctx, _inv, payload) => ({ form: thanksForm(payload) }) },
       { actionId: PRACTICE_ACTIONS.feedback, run: async (_ctx, _inv, payload) => ({ form: feedbackForm(payload) }) },
+      { actionId: RHYTHM_ACTIONS.joinRounds, run: (ctx, inv) => setRoundsOptIn(ctx, inv, true) },
+      { actionId: RHYTHM_ACTIONS.skipRound, run: (ctx, inv, payload) => skipRound(ctx, inv, payload) },
+      { actionId: RHYTHM_ACTIONS.volunteer, run: (ctx, inv, payload) => volunteerForRequest(ctx, inv, payload) },
       { actionId: HOME_ACTIONS.offerHelp, run: async () => ({ form: offerForm() }) },
       { actionId: HOME_ACTIONS.introRequest, run: async () => ({ form: introForm() }) },
       { actionId: HOME_ACTIONS.practice, run: async () => ({ form: practiceForm() }) },

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids.ts';
+import { mergeSettings, type CommunitySettings } from '../settings.ts';
 import type { CommunityRow, Database } from './tables.ts';
 
 /** Finds the community for a Slack team / Discord guild / console session, creating it on first contact. */
@@ -51,4 +52,16 @@ export function getCommunity(db: Kysely<Database>, id: string): Promise<Communit
 /** Marks a community as left (bot removed from the guild/workspace); its jobs stop. */
 export async function markCommunityLeft(db: Kysely<Database>, id: string, now: Date): Promise<void> {
   await db.updateTable('communities').set({ left_at: now.toISOString() }).where('id', '=', id).execute();
+}
+
+/** Stores validated settings changes on a community; returns the problem when a value is invalid. */
+export async function updateCommunitySettings(
+  db: Kysely<Database>,
+  community: CommunityRow,
+  changes: Partial<CommunitySettings>,
+): Promise<string | null> {
+  const merged = mergeSettings(community, changes);
+  if ('error' in merged) return merged.error;
+  await db.updateTable('communities').set({ settings: merged.settings }).where('id', '=', community.id).execute();
+  return null;
 }

@@ -34,6 +34,8 @@ export interface MembersTable {
   paused_until: string | null;
   removed_at: string | null;
   rounds_opt_in: number;
+  /** Check-ins in a row left unanswered; three pause the member from rounds. */
+  ignored_checkins: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -183,6 +185,47 @@ export interface PendingNoticesTable {
   created_at: string;
 }
 
+export interface JobRunsTable {
+  community_id: string;
+  job: string;
+  /** The scheduled time the run belongs to, ISO UTC; unique with community and job. */
+  slot_at: string;
+  status: 'ran' | 'skipped';
+  ran_at: string;
+  instance_id: string;
+}
+
+export interface CommunityPromptsTable {
+  community_id: string;
+  key: string;
+  theme: string;
+  text: string | null;
+  disabled: number;
+  created_at: string;
+}
+
+export interface PromptPostsTable {
+  community_id: string;
+  key: string;
+  posted_at: string;
+}
+
+export interface RoundSkipsTable {
+  community_id: string;
+  member_id: string;
+  slot_at: string;
+}
+
+export interface CustomTopicsTable {
+  community_id: string;
+  key: string;
+  label: string;
+  /** JSON string[] */
+  synonyms: string;
+  parent: string | null;
+  created_at: string;
+}
+
 export interface Database {
   communities: CommunitiesTable;
   members: MembersTable;
@@ -197,6 +240,11 @@ export interface Database {
   processed_events: ProcessedEventsTable;
   blocks: BlocksTable;
   pending_notices: PendingNoticesTable;
+  job_runs: JobRunsTable;
+  community_prompts: CommunityPromptsTable;
+  prompt_posts: PromptPostsTable;
+  round_skips: RoundSkipsTable;
+  custom_topics: CustomTopicsTable;
 }
 
 export type CommunityRow = Selectable<CommunitiesTable>;

@@ -1,11 +1,12 @@
 import { DAY } from '../clock.ts';
 import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
-import { getMember } from '../db/members.ts';
+import { getMember, updateMember } from '../db/members.ts';
 import { getMatch, getParticipants, recordMatchEvent } from '../db/matches.ts';
 import type { CommunityRow, MemberRow, ParticipantRow } from '../db/tables.ts';
 import { UserError } from '../errors.ts';
 import { recordFeedbackOnce } from '../db/feedback.ts';
 import * as copy from '../messages/copy/checkin.ts';
+import * as rhythm from '../messages/copy/rhythm.ts';
 import type { Form } from '../messages/model.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
 import { scheduleTimer } from '../scheduler/timers.ts';
@@ -28,10 +29,16 @@ async function participantsWithMembers(ctx: HandlerContext, communityId: string,
   return rows;
 }
 
-/** The check-in timer fired: ask each participant who has not answered yet. */
-export async function sendCheckins(ctx: HandlerContext, community: CommunityRow, matchId: string): Promise<Outgoing[]> {
+export const TIMER_CHECKIN_REMINDER = 'match.checkin_reminder';
+export const TIMER_CHECKIN_EXPIRE = 'match.checkin_expire';
+const ASK_AGAIN_MS = 48 * 3_600_000;
+/** Check-ins in a row left unanswered before a member is paused from rounds. */
+export const MAX_IGNORED_CHECKINS = 3;
+
+/** Participants of an introduced match who have not answered its check-in since `since`. */
+async function unanswered(ctx: HandlerContext, community: CommunityRow, matchId: string, since: Date) {
   const match = await getMatch(ctx.db, community.id, matchId);
-  if (!match || match.status !== 'introduced') return [];
+  if (!match || match.status !== 'introduced') return { people: [], waiting: [] };
   const people = await participantsWithMembers(ctx, community.id, matchId);
   const answered = new Set(
     (
@@ -44,13 +51,67 @@ export async function sendCheckins(ctx: HandlerContext, community: CommunityRow,
         .execute()
     ).map((r) => r.member_id),
   );
-  return people
-    .filter(({ member }) => !answered.has(member.id) && !member.removed_at)
-    .map(({ member }) => {
-      const others = people.filter((o) => o.member.id !== member.id).map((o) => o.member.display_name).join(' and ');
-      return { to: privateTo(member), message: copy.didYouMeet(others, matchId) };
-    });
+  const deferred = new Set(
+    (
+      await ctx.db
+        .selectFrom('match_events')
+        .select('note')
+        .where('community_id', '=', community.id)
+        .where('match_id', '=', matchId)
+        .where('status', '=', 'checkin_not_yet')
+        .where('at', '>=', since.toISOString())
+        .execute()
+    ).map((r) => r.note),
+  );
+  const waiting = people.filter(({ member }) => !answered.has(member.id) && !deferred.has(member.id) && !member.removed_at);
+  return { people, waiting };
 }
+
+const othersOf = (people: { member: MemberRow }[], me: MemberRow): string =>
+  people
+    .filter((o) => o.member.id !== me.id)
+    .map((o) => o.member.display_name)
+    .join(' and ');
+
+/** The check-in timer fired: ask each participant who has not answered yet; ask once more after 48 hours. */
+export async function sendCheckins(ctx: HandlerContext, community: CommunityRow, matchId: string, now: Date): Promise<Outgoing[]> {
+  const { people, waiting } = await unanswered(ctx, community, matchId, now);
+  if (waiting.length === 0) return [];
+  await scheduleTimer(ctx.db, community.id, TIMER_CHECKIN_REMINDER, matchId, new Date(now.getTime() + ASK_AGAIN_MS), now);
+  return waiting.map(({ member }) => ({ to: privateTo(member), message: copy.didYouMeet(othersOf(people, member), matchId) }));
+}
+
+/** 48 hours without an answer: ask once more, then give it another 48 hours. */
+export async function remindCheckins(ctx: HandlerContext, community: CommunityRow, matchId: string, now: Date): Promise<Outgoing[]> {
+  const { people, waiting } = await unanswered(ctx, community, matchId, new Date(now.getTime() - ASK_AGAIN_MS));
+  if (waiting.length === 0) return [];
+  await scheduleTimer(ctx.db, community.id, TIMER_CHECKIN_EXPIRE, matchId, new Date(now.getTime() + ASK_AGAIN_MS), now);
+  return waiting.map(({ member }) => ({
+    to: privateTo(member),
+    message: rhythm.checkinReminder(othersOf(people, member), matchId, CHECKIN_BUTTON_IDS),
+  }));
+}
+
+/**
+ * The check-in went unanswered twice: count it. Three in a row pause the member
+ * from pairing rounds with a kind note; any answer resets the count.
+ */
+export async function expireCheckins(ctx: HandlerContext, community: CommunityRow, matchId: string, now: Date): Promise<Outgoing[]> {
+  const { waiting } = await unanswered(ctx, community, matchId, new Date(now.getTime() - 2 * ASK_AGAIN_MS));
+  const out: Outgoing[] = [];
+  for (const { member } of waiting) {
+    const ignored = member.ignored_checkins + 1;
+    if (ignored >= MAX_IGNORED_CHECKINS && member.rounds_opt_in === 1) {
+      await updateMember(ctx.db, community.id, member.id, { ignored_checkins: 0, rounds_opt_in: 0 }, now);
+      out.push({ to: privateTo(member), message: rhythm.pausedForSilence() });
+    } else {
+      await updateMember(ctx.db, community.id, member.id, { ignored_checkins: ignored }, now);
+    }
+  }
+  return out;
+}
+
+const CHECKIN_BUTTON_IDS = { yes: copy.CHECKIN_ACTIONS.yes, notYet: copy.CHECKIN_ACTIONS.notYet, no: copy.CHECKIN_ACTIONS.no };
 
 export type CheckinAnswer = 'yes' | 'not_yet' | 'no';
 
@@ -58,7 +119,10 @@ export async function answerCheckin(ctx: HandlerContext, inv: Invocation, matchI
   const people = await participantsWithMembers(ctx, inv.community.id, matchId);
   const me = people.find((p) => p.member.id === inv.member.id);
   if (!me) throw new UserError('not_allowed', 'This check-in belongs to someone else.');
+  // Any answer shows the member is still there.
+  if (inv.member.ignored_checkins) await updateMember(ctx.db, inv.community.id, inv.member.id, { ignored_checkins: 0 }, inv.now);
   if (answer === 'not_yet') {
+    await recordMatchEvent(ctx.db, inv.community.id, matchId, 'checkin_not_yet', inv.now, inv.member.id);
     await scheduleTimer(ctx.db, inv.community.id, TIMER_CHECKIN, matchId, new Date(inv.now.getTime() + ctx.settings.checkinDelayDays * DAY), inv.now);
     return { update: copy.notYetReply(ctx.settings.checkinDelayDays) };
   }

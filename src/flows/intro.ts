@@ -7,6 +7,7 @@ import type { CommunityRow, MatchRow, MemberRow, RequestRow } from '../db/tables
 import { UserError } from '../errors.ts';
 import { rankHelpers } from '../matching/index.ts';
 import * as copy from '../messages/copy/intro.ts';
+import * as rhythmCopy from '../messages/copy/rhythm.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
 import { cancelTimer, scheduleTimer } from '../scheduler/timers.ts';
 import { conversationOf, privateTo, who } from './people.ts';
@@ -246,4 +247,52 @@ export async function cancelIntro(ctx: HandlerContext, inv: Invocation, request:
     if (helper) outgoing.push({ to: privateTo(helper), message: copy.invitationCancelled(inv.member.display_name, request.topic) });
   }
   return { reply: copy.requestCancelled(request.ref), outgoing };
+}
+
+/**
+ * A member answered an open ask from the digest ("I can help"). Both sides have
+ * now opted in (the requester by asking, the volunteer by pressing), so they are
+ * introduced at once; a helper still holding an invitation is released kindly.
+ */
+export async function volunteerForRequest(ctx: HandlerContext, inv: Invocation, requestId: string): Promise<Result> {
+  const request = await getRequest(ctx.db, inv.community.id, requestId);
+  if (!request || request.kind !== 'intro' || !['open', 'waiting'].includes(request.status)) return { reply: rhythmCopy.volunteerTooLate() };
+  if (request.member_id === inv.member.id) return { reply: rhythmCopy.volunteerOwn() };
+  const requester = (await getMember(ctx.db, inv.community.id, request.member_id))!;
+  const blocked = await ctx.db
+    .selectFrom('blocks')
+    .select('blocker_id')
+    .where('community_id', '=', inv.community.id)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('blocker_id', '=', requester.id), eb('blocked_id', '=', inv.member.id)]),
+        eb.and([eb('blocker_id', '=', inv.member.id), eb('blocked_id', '=', requester.id)]),
+      ]),
+    )
+    .executeTakeFirst();
+  if (blocked || requester.removed_at) return { reply: rhythmCopy.volunteerTooLate() };
+  if (!(await transitionRequest(ctx.db, inv.community.id, request.id, ['open', 'waiting'], 'matched', inv.now))) return { reply: rhythmCopy.volunteerTooLate() };
+  const outgoing: Outgoing[] = [];
+  for (const pending of await matchesForRequest(ctx.db, inv.community.id, request.id)) {
+    if (!(await transitionMatch(ctx.db, inv.community.id, pending.id, ['invited'], 'cancelled', inv.now, 'a volunteer took it'))) continue;
+    await cancelTimer(ctx.db, inv.community.id, TIMER_RESPONSE_DUE, pending.id, inv.now);
+    const helperId = (await getParticipants(ctx.db, inv.community.id, pending.id)).find((p) => p.role === 'helper')?.member_id;
+    const helper = helperId ? await getMember(ctx.db, inv.community.id, helperId) : undefined;
+    if (helper) outgoing.push({ to: privateTo(helper), message: rhythmCopy.takenByVolunteer() });
+  }
+  const why = `${inv.member.display_name} saw your request in the weekly digest and offered to help.`;
+  const match = await createMatch(
+    ctx.db,
+    inv.community.id,
+    { kind: 'intro', requestId: request.id, status: 'introduced', score: 0, explanation: why },
+    [
+      { memberId: requester.id, role: 'requester', explanation: why },
+      { memberId: inv.member.id, role: 'helper', explanation: why },
+    ],
+    inv.now,
+  );
+  await scheduleTimer(ctx.db, inv.community.id, TIMER_CHECKIN, match.id, new Date(inv.now.getTime() + ctx.settings.checkinDelayDays * DAY), inv.now);
+  const view = introView(request, requester, inv.member, why);
+  outgoing.push({ to: conversationOf([requester, inv.member], `Informational interview: ${request.topic}`), message: copy.introduction(view) });
+  return { reply: rhythmCopy.volunteered(requester.display_name), outgoing };
 }

@@ -14,6 +14,10 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A claimed row whose instance died becomes deliverable again after this. */
   leaseMs: number;
+  /** Conversations delivered at once; the platform client paces each method. */
+  concurrency?: number;
+  /** Rows read per pass. */
+  batchSize?: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, leaseMs: 60_000 };
@@ -81,20 +85,25 @@ export class Dispatcher {
         .where('outbox.status', '=', 'pending')
         .where('communities.platform', 'in', platforms)
         .orderBy('outbox.seq')
-        .limit(500)
+        .limit(this.policy.batchSize ?? 500)
         .execute();
       const seenKeys = new Set<string>();
-      let progressed = 0;
+      const eligible: OutboxRow[] = [];
       for (const row of pending) {
         // Only the oldest pending row of a conversation may go: order within it matters.
         if (seenKeys.has(row.conversation_key)) continue;
         seenKeys.add(row.conversation_key);
         if (row.next_attempt_at > now) continue;
         if (row.claimed_until && row.claimed_until > now) continue;
-        if (!(await this.claim(row, now))) continue;
-        if (await this.deliver(row)) delivered++;
-        progressed++;
+        eligible.push(row);
       }
+      let progressed = 0;
+      // Different conversations go out in parallel; each conversation stays strictly ordered.
+      await forEachLimit(eligible, this.policy.concurrency ?? 8, async (row) => {
+        if (!(await this.claim(row, now))) return;
+        progressed++;
+        if (await this.deliver(row)) delivered++;
+      });
       if (progressed === 0) return delivered;
     }
   }
@@ -243,4 +252,13 @@ async function sendTo(
       // Ports without shared conversations never get here: deliver() splits those rows.
       return port.openConversation!(communityPlatformId, to.platformUserIds, to.title, message);
   }
+}
+
+/** Runs `fn` over items with at most `limit` in flight. */
+async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -1,6 +1,6 @@
 import type { HandlerContext } from '../commands/types.ts';
 import type { CommunityRow } from '../db/tables.ts';
-import { sendCheckins } from '../flows/checkin.ts';
+import { expireCheckins, remindCheckins, sendCheckins, TIMER_CHECKIN_EXPIRE, TIMER_CHECKIN_REMINDER } from '../flows/checkin.ts';
 import { expireInvitation, TIMER_CHECKIN, TIMER_RESPONSE_DUE } from '../flows/intro.ts';
 import { promptFeedback, TIMER_PRACTICE_FEEDBACK } from '../flows/practice.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
@@ -10,6 +10,8 @@ export type TimerHandler = (ctx: HandlerContext, community: CommunityRow, subjec
 
 export const timerHandlers: ReadonlyMap<string, TimerHandler> = new Map<string, TimerHandler>([
   [TIMER_RESPONSE_DUE, (ctx, community, matchId, now) => expireInvitation(ctx, community, matchId, now)],
-  [TIMER_CHECKIN, (ctx, community, matchId) => sendCheckins(ctx, community, matchId)],
+  [TIMER_CHECKIN, (ctx, community, matchId, now) => sendCheckins(ctx, community, matchId, now)],
+  [TIMER_CHECKIN_REMINDER, (ctx, community, matchId, now) => remindCheckins(ctx, community, matchId, now)],
+  [TIMER_CHECKIN_EXPIRE, (ctx, community, matchId, now) => expireCheckins(ctx, community, matchId, now)],
   [TIMER_PRACTICE_FEEDBACK, (ctx, community, matchId) => promptFeedback(ctx, community, matchId)],
 ]);

@@ -1,0 +1,163 @@
+/**
+ * The sparse candidate graph for rounds: each member's best k partners (symmetric
+ * union), with integer weights. Scoring all n² pairs is what makes naive matching
+ * slow at 10,000 members, so candidates come from inverted indexes on topics and
+ * words — people who can help me, people I can help — plus a few seeded random
+ * members so that even someone with an empty profile has partners to be placed with.
+ */
+import { pairAllowed } from './constraints.ts';
+import type { WeightedGraph } from './blossom.ts';
+import { mulberry32 } from './rng.ts';
+import { integerWeight, pairScoreFast, type Prepared } from './score.ts';
+
+/** Default candidates per member (issue 3: k configurable, default 20). */
+export const DEFAULT_K = 20;
+
+/** Entries taken from one index bucket; a window at a seeded offset keeps popular topics from dominating cost. */
+const BUCKET_SAMPLE = 48;
+/** Random extra candidates per member: the safety net for thin profiles. */
+const RANDOM_EXTRA = 8;
+
+/** A candidate graph over local vertex ids 0..n-1; `members[v]` is the member index of vertex v. */
+export interface CandidateGraph extends WeightedGraph {
+  members: Int32Array;
+}
+
+function pushTo(buckets: number[][], key: number, v: number): void {
+  let list = buckets[key];
+  if (list === undefined) buckets[key] = list = [];
+  if (list[list.length - 1] !== v) list.push(v);
+}
+
+/**
+ * Builds the graph over `eligible` (member indices). Deterministic for a given seed.
+ * Only allowed pairs become edges, so the matcher can never break a hard rule.
+ */
+export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAULT_K, seed = 0): CandidateGraph {
+  const n = eligible.length;
+  const rand = mulberry32(seed ^ 0x5bd1e995);
+  const T = p.topics.topics.length;
+  // Indexes by topic id and by word id (offset by T), from local vertex ids.
+  const offerBy: number[][] = [];
+  const askBy: number[][] = [];
+  for (let v = 0; v < n; v++) {
+    const f = p.features[eligible[v]!]!;
+    for (const offer of f.offers) {
+      for (const t of offer.topics) pushTo(offerBy, t, v);
+      for (const w of offer.words) pushTo(offerBy, T + w, v);
+    }
+    for (const t of f.areas.topics) pushTo(offerBy, t, v);
+    for (const w of f.areas.words) pushTo(offerBy, T + w, v);
+    for (const ask of f.asks) {
+      for (const t of ask.topics) pushTo(askBy, t, v);
+      for (const w of ask.words) pushTo(askBy, T + w, v);
+    }
+  }
+  const seen = new Int32Array(n).fill(-1);
+  const topV = new Int32Array(k);
+  const topS = new Float64Array(k);
+  const keys: number[] = [];
+  let evaluated: number[] = [];
+
+  for (let a = 0; a < n; a++) {
+    const ma = eligible[a]!;
+    const fa = p.features[ma]!;
+    let size = 0;
+    evaluated = [];
+    const consider = (b: number): void => {
+      if (b === a || seen[b] === a) return;
+      seen[b] = a;
+      evaluated.push(b);
+    };
+    const takeBucket = (list: number[] | undefined): void => {
+      if (list === undefined) return;
+      if (list.length <= BUCKET_SAMPLE) {
+        for (const b of list) consider(b);
+        return;
+      }
+      const start = Math.floor(rand() * list.length);
+      for (let i = 0; i < BUCKET_SAMPLE; i++) consider(list[(start + i) % list.length]!);
+    };
+    // Who can help me: offers on topics related to my asks; whom I can help: the reverse.
+    for (const ask of fa.asks) {
+      for (const t of ask.topics) for (const r of p.topics.related[t]!) takeBucket(offerBy[r]);
+      for (const w of ask.words) takeBucket(offerBy[T + w]);
+    }
+    const mine = [...fa.offers, fa.areas];
+    for (const offer of mine) {
+      for (const t of offer.topics) for (const r of p.topics.related[t]!) takeBucket(askBy[r]);
+      for (const w of offer.words) takeBucket(askBy[T + w]);
+    }
+    for (let i = 0; i < RANDOM_EXTRA && n > 1; i++) consider(Math.floor(rand() * n));
+
+    for (const b of evaluated) {
+      const mb = eligible[b]!;
+      if (!pairAllowed(p.constraints, ma, mb)) continue;
+      const s = pairScoreFast(p, ma, mb);
+      if (size < k) {
+        let i = size++;
+        while (i > 0 && topS[i - 1]! < s) {
+          topS[i] = topS[i - 1]!;
+          topV[i] = topV[i - 1]!;
+          i--;
+        }
+        topS[i] = s;
+        topV[i] = b;
+      } else if (s > topS[k - 1]!) {
+        let i = k - 1;
+        while (i > 0 && topS[i - 1]! < s) {
+          topS[i] = topS[i - 1]!;
+          topV[i] = topV[i - 1]!;
+          i--;
+        }
+        topS[i] = s;
+        topV[i] = b;
+      }
+    }
+    for (let i = 0; i < size; i++) {
+      const b = topV[i]!;
+      keys.push(a < b ? a * n + b : b * n + a);
+    }
+  }
+  const sorted = Float64Array.from(keys).sort();
+  let m = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[m++] = sorted[i]!;
+  const u = new Int32Array(m);
+  const v = new Int32Array(m);
+  const w = new Int32Array(m);
+  for (let e = 0; e < m; e++) {
+    const key = sorted[e]!;
+    const a = Math.floor(key / n);
+    const b = key - a * n;
+    u[e] = a;
+    v[e] = b;
+    w[e] = integerWeight(pairScoreFast(p, eligible[a]!, eligible[b]!));
+  }
+  return { n, u, v, w, members: eligible };
+}
+
+/** Adds, for the given vertices, an edge to every allowed partner: the dense fallback for the few left over. */
+export function withDenseRows(p: Prepared, graph: CandidateGraph, rows: Int32Array): CandidateGraph {
+  const n = graph.n;
+  const existing = new Set<number>();
+  for (let e = 0; e < graph.u.length; e++) existing.add(graph.u[e]! * n + graph.v[e]!);
+  const u: number[] = Array.from(graph.u);
+  const v: number[] = Array.from(graph.v);
+  const w: number[] = Array.from(graph.w);
+  for (const a of rows) {
+    for (let b = 0; b < n; b++) {
+      if (a === b) continue;
+      const lo = Math.min(a, b);
+      const hi = Math.max(a, b);
+      if (existing.has(lo * n + hi)) continue;
+      const ma = graph.members[a]!;
+      const mb = graph.members[b]!;
+      if (!pairAllowed(p.constraints, ma, mb)) continue;
+      existing.add(lo * n + hi);
+      u.push(lo);
+      v.push(hi);
+      w.push(integerWeight(pairScoreFast(p, ma, mb)));
+    }
+  }
+  return { n, u: Int32Array.from(u), v: Int32Array.from(v), w: Int32Array.from(w), members: graph.members };
+}

@@ -1,0 +1,112 @@
+/**
+ * Building blocks shared by pairing rounds and breakout groups: who is eligible,
+ * exact pairs on the candidate graph with a dense fallback for leftovers, trio
+ * placement for the odd one out, and turning member indices into explained Groups.
+ */
+import { maxWeightMatching } from './blossom.ts';
+import { withDenseRows, type CandidateGraph } from './candidates.ts';
+import { inactiveReason, pairAllowed } from './constraints.ts';
+import { explainGroup, explainPair, UNPLACED } from './explain.ts';
+import { pairFacts } from './facts.ts';
+import { mulberry32, shuffleIndices } from './rng.ts';
+import { pairScoreFast, type Prepared } from './score.ts';
+import type { Group, RoundResult } from './types.ts';
+
+/** Eligible members (active) in a seeded order, plus the inactive ones reported with why. */
+export function eligibleMembers(p: Prepared, seed: number): { eligible: Int32Array; unplaced: RoundResult['unplaced'] } {
+  const unplaced: RoundResult['unplaced'] = [];
+  const ids: number[] = [];
+  p.members.forEach((m, i) => {
+    const reason = inactiveReason(m);
+    if (reason === null) ids.push(i);
+    else unplaced.push({ memberId: m.id, reason });
+  });
+  // The seeded order is the tie-break among equally good matchings.
+  return { eligible: shuffleIndices(Int32Array.from(ids), mulberry32(seed)), unplaced };
+}
+
+/** Turns member-index groups into Groups with a score and one explanation per member. */
+export function describeGroups(p: Prepared, groups: number[][]): { groups: Group[]; totalScore: number } {
+  let totalScore = 0;
+  const out = groups.map((g): Group => {
+    let score = 0;
+    for (let i = 0; i < g.length; i++) for (let j = i + 1; j < g.length; j++) score += pairScoreFast(p, g[i]!, g[j]!);
+    totalScore += score;
+    const explanations: Record<string, string> = {};
+    for (const me of g) {
+      const others = g.filter((x) => x !== me);
+      let best = others[0]!;
+      let bestScore = -Infinity;
+      for (const o of others) {
+        const s = pairScoreFast(p, me, o);
+        if (s > bestScore) {
+          bestScore = s;
+          best = o;
+        }
+      }
+      const facts = pairFacts(p, me, best);
+      explanations[p.members[me]!.id] =
+        others.length === 1 ? explainPair(facts) : explainGroup(others.map((o) => p.members[o]!.displayName), facts);
+    }
+    return { memberIds: g.map((i) => p.members[i]!.id), score, explanations };
+  });
+  return { groups: out, totalScore };
+}
+
+/** Matched pairs (local vertex ids) from a mate array. */
+function pairsOf(mate: Int32Array): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (let v = 0; v < mate.length; v++) if (mate[v]! > v) pairs.push([v, mate[v]!]);
+  return pairs;
+}
+
+/**
+ * Solves the pairing on the candidate graph, retrying the leftovers with dense rows
+ * (every allowed partner) so a sparse graph never strands someone who could be paired.
+ * Returns local-vertex pairs and local ids still single.
+ */
+export function solvePairs(p: Prepared, graph: CandidateGraph): { pairs: [number, number][]; single: number[] } {
+  let mate = maxWeightMatching(graph, true);
+  let single: number[] = [];
+  for (let v = 0; v < graph.n; v++) if (mate[v] === -1) single.push(v);
+  if (single.length >= 2) {
+    const dense = withDenseRows(p, graph, Int32Array.from(single));
+    mate = maxWeightMatching(dense, true);
+    single = [];
+    for (let v = 0; v < graph.n; v++) if (mate[v] === -1) single.push(v);
+  }
+  return { pairs: pairsOf(mate), single };
+}
+
+/**
+ * Places each single into the pair where they add the most, making a trio; each pair
+ * takes at most one extra so groups stay small. Returns who could not be placed.
+ */
+export function placeInTrios(p: Prepared, groups: number[][], singles: number[]): { memberIndex: number; reason: string }[] {
+  const unplaced: { memberIndex: number; reason: string }[] = [];
+  for (const x of singles) {
+    let best = -1;
+    let bestGain = -Infinity;
+    let anyAllowed = false;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi]!;
+      let ok = true;
+      let gain = 0;
+      for (const y of g) {
+        if (!pairAllowed(p.constraints, x, y)) {
+          ok = false;
+          break;
+        }
+        gain += pairScoreFast(p, x, y);
+      }
+      if (g.some((y) => pairAllowed(p.constraints, x, y))) anyAllowed = true;
+      if (ok && g.length === 2 && gain > bestGain) {
+        bestGain = gain;
+        best = gi;
+      }
+    }
+    if (best >= 0) groups[best]!.push(x);
+    else unplaced.push({ memberIndex: x, reason: anyAllowed ? UNPLACED.noGroupFits : UNPLACED.noAllowedPartner });
+  }
+  return unplaced;
+}

@@ -1,0 +1,48 @@
+/**
+ * Pairing rounds: everyone eligible in pairs with the largest total score, a trio for
+ * the odd one out, and nobody left out silently. Exact maximum-weight matching runs
+ * on the sparse candidate graph; the dense fallback and trio placement only ever
+ * look at the handful of members the sparse graph could not place.
+ */
+import { buildCandidateGraph, DEFAULT_K } from './candidates.ts';
+import { UNPLACED } from './explain.ts';
+import { formGroups } from './groups.ts';
+import { describeGroups, eligibleMembers, placeInTrios, solvePairs } from './pairs.ts';
+import { prepare } from './score.ts';
+import type { MatchContext, MemberSnapshot, RoundResult } from './types.ts';
+
+/** Options for a round; k trades speed for how far the matcher may look per member. */
+export interface RoundOptions {
+  k?: number;
+  groupSize?: 2 | 3;
+}
+
+/**
+ * A pairing round (synchronous, pure). Pairs, with a trio for the odd one out; with
+ * `groupSize: 3`, trios. The result carries ctx.seed so the round can be replayed.
+ */
+export function pairRound(members: MemberSnapshot[], ctx: MatchContext, opts: RoundOptions = {}): RoundResult {
+  const p = prepare(members, ctx);
+  const { eligible, unplaced } = eligibleMembers(p, ctx.seed);
+  if (opts.groupSize === 3) return formGroups(p, eligible, unplaced, 3, opts.k ?? DEFAULT_K, ctx.seed);
+  if (eligible.length < 2) {
+    for (const i of eligible) unplaced.push({ memberId: members[i]!.id, reason: UNPLACED.alone });
+    return { groups: [], unplaced, totalScore: 0, seed: ctx.seed };
+  }
+  const graph = buildCandidateGraph(p, eligible, opts.k ?? DEFAULT_K, ctx.seed);
+  const { pairs, single } = solvePairs(p, graph);
+  const groups = pairs.map(([a, b]) => [eligible[a]!, eligible[b]!]);
+  for (const s of placeInTrios(p, groups, single.map((v) => eligible[v]!))) {
+    unplaced.push({ memberId: members[s.memberIndex]!.id, reason: s.reason });
+  }
+  const described = describeGroups(p, groups);
+  return { groups: described.groups, unplaced, totalScore: described.totalScore, seed: ctx.seed };
+}
+
+/** Meetup breakouts of 2, 3 or 4 on the same scores and rules as rounds. */
+export function breakoutGroups(members: MemberSnapshot[], ctx: MatchContext, size: 2 | 3 | 4, opts: { k?: number } = {}): RoundResult {
+  if (size === 2) return pairRound(members, ctx, { k: opts.k, groupSize: 2 });
+  const p = prepare(members, ctx);
+  const { eligible, unplaced } = eligibleMembers(p, ctx.seed);
+  return formGroups(p, eligible, unplaced, size, opts.k ?? DEFAULT_K, ctx.seed);
+}
