@@ -58,9 +58,9 @@ export class FakePort implements PlatformPort {
     return this.to(platformUserId).map((d) => plainText(d.message));
   }
 
-  /** The newest message a user received with a button of this label. */
+  /** The newest message a user can see (theirs, or any channel post) with a button of this label. */
   findButton(platformUserId: string, label: string) {
-    const list = this.to(platformUserId);
+    const list = this.deliveries.filter((d) => d.kind === 'channel' || d.audience.includes(platformUserId));
     for (let i = list.length - 1; i >= 0; i--) {
       const button = buttonsOf(list[i]!.message).find((b) => b.label.toLowerCase() === label.toLowerCase());
       if (button) return { delivery: list[i]!, button };

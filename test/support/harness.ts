@@ -37,7 +37,7 @@ export interface Harness {
   clock: ManualClock;
   port: FakePort;
   member(name: string): TestMember;
-  /** Moves the clock, runs due timers and delivers the outbox. */
+  /** Moves the clock step by step through every due slot and timer, running each on time. */
   advance(ms: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -96,9 +96,15 @@ export async function harness(
       };
     },
     async advance(ms) {
-      clock.advance(ms);
-      await app.core.runDue();
-      await app.core.flush();
+      const target = new Date(clock.now().getTime() + ms);
+      for (;;) {
+        const next = await app.core.nextEventAfter(clock.now());
+        if (!next || next > target) break;
+        clock.advanceTo(next);
+        await app.core.tick();
+      }
+      clock.advanceTo(target);
+      await app.core.tick();
     },
     close: () => app.close(),
   };
