@@ -26,7 +26,10 @@ export interface Actor {
   communityPlatformId: string;
   communityName: string;
   user: PlatformUser;
+  /** The platform says so (Slack admin or owner, Discord Manage Server or the moderator role, console --moderator). */
   isModerator?: boolean;
+  /** Members of the channel the command was used in, when the adapter can tell. */
+  channelMemberIds?: string[];
 }
 
 /** What the adapter shows the actor; everything else goes through the outbox. */
@@ -62,6 +65,7 @@ export class Core {
     }
     return this.run(actor, eventKey, async (ctx, inv) => {
       if (command.moderatorOnly && !inv.isModerator) return { reply: common.moderatorsOnly() };
+      if (command.moderatorOnly) await markModerator(ctx, inv);
       try {
         return await command.run(ctx, inv, text);
       } catch (error) {
@@ -78,14 +82,25 @@ export class Core {
   action(actor: Actor, actionId: string, payload: string, eventKey?: string): Promise<Reply> {
     const handler = actionHandlers.get(actionId);
     if (!handler) return Promise.resolve({ reply: common.problem('That button is no longer supported.') });
-    return this.run(actor, eventKey, (ctx, inv) => handler.run(ctx, inv, payload));
+    return this.run(actor, eventKey, async (ctx, inv) => {
+      if (handler.moderatorOnly && !inv.isModerator) return { reply: common.moderatorsOnly() };
+      return handler.run(ctx, inv, payload);
+    });
   }
 
   /** A form submission; field problems come back as `fieldErrors` and nothing changes. */
   submitForm(actor: Actor, formId: string, values: Record<string, string>, payload = '', eventKey?: string): Promise<Reply> {
     const handler = forms.get(formId);
     if (!handler) return Promise.resolve({ reply: common.problem('That form has expired. Please run the command again.') });
-    return this.run(actor, eventKey, (ctx, inv) => handler.submit(ctx, inv, values, payload), true);
+    return this.run(
+      actor,
+      eventKey,
+      async (ctx, inv) => {
+        if (handler.moderatorOnly && !inv.isModerator) return { reply: common.moderatorsOnly() };
+        return handler.submit(ctx, inv, values, payload);
+      },
+      true,
+    );
   }
 
   /** The member's home view (Slack App Home); read-only, but creates the member on first contact. */
@@ -168,8 +183,16 @@ export class Core {
         const community = await ensureCommunity(trx, actor.platform, actor.communityPlatformId, actor.communityName, now);
         if (eventKey && !(await claimEvent(trx, community.id, `${actor.platform}:${eventKey}`, now))) return { duplicate: true };
         const member = await ensureMember(trx, community.id, actor.user, now);
-        const inv: Invocation = { community, member, now, isModerator: Boolean(actor.isModerator) };
-        const result = await body(this.context(trx, community), inv);
+        const ctx = this.context(trx, community);
+        if (member.removed_at) return { reply: common.removedMember() };
+        const inv: Invocation = {
+          community,
+          member,
+          now,
+          isModerator: Boolean(actor.isModerator) || ctx.settings.moderatorIds.includes(member.platform_user_id),
+          ...(actor.channelMemberIds ? { channelMemberIds: actor.channelMemberIds } : {}),
+        };
+        const result = await body(ctx, inv);
         await enqueue(trx, community.id, result.outgoing ?? [], now);
         const notices = await this.takeNotices(trx, community.id, member.id);
         const out: Reply = {};
@@ -207,6 +230,14 @@ export class Core {
   }
 }
 
+/** Remembers who moderates, so reports reach them privately. */
+async function markModerator(ctx: HandlerContext, inv: Invocation): Promise<void> {
+  if (inv.member.is_moderator !== 1) {
+    await ctx.db.updateTable('members').set({ is_moderator: 1 }).where('id', '=', inv.member.id).where('community_id', '=', inv.community.id).execute();
+  }
+}
+
 function withNotices(reply: Message | undefined, notices: Message[]): Message {
-  return { blocks: [...(reply?.blocks ?? []), ...notices.flatMap((n) => n.blocks)] };
+  if (notices.length === 0 && reply) return reply;
+  return { ...reply, blocks: [...(reply?.blocks ?? []), ...notices.flatMap((n) => n.blocks)] };
 }

@@ -28,6 +28,10 @@ export const settingsSchema = z.object({
   groupSize: z.union([z.literal(2), z.literal(3)]),
   /** Past connections quiet for this long are suggested by /network reconnect. */
   reconnectAfterDays: z.number().int().min(7).max(3650),
+  /** Platform user ids a community lists as moderators, beyond platform admins. */
+  moderatorIds: z.array(z.string().min(1).max(64)).max(50),
+  /** Where introductions open as private threads, on platforms that have them. */
+  introChannelId: z.string().min(1).max(100).nullable(),
 });
 
 
@@ -48,6 +52,8 @@ export function defaultSettings(config: Config): CommunitySettings {
     pairingCadence: config.PAIRING_CADENCE,
     groupSize: config.GROUP_SIZE,
     reconnectAfterDays: config.RECONNECT_AFTER_DAYS,
+    moderatorIds: [],
+    introChannelId: null,
   };
 }
 

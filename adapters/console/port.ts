@@ -45,6 +45,14 @@ export class ConsolePort implements PlatformPort {
     return { platformUserId, displayName: this.names(platformUserId) };
   }
 
+  /**
+   * Remembers a private reply so its buttons can be pressed, as they can on an
+   * ephemeral message on Slack or Discord. The session prints it.
+   */
+  rememberReply(platformUserId: string, message: Message): void {
+    this.delivered.push({ messageId: `r${++this.counter}`, audience: [platformUserId], message });
+  }
+
   /** Replaces a delivered message (after a button press) and prints the new version. */
   replace(messageId: string, message: Message, header: string): void {
     const found = this.delivered.find((d) => d.messageId === messageId);

@@ -38,9 +38,19 @@ function block(b: Block): string[] {
   }
 }
 
+/** Attached files: text files are shown in full, binary ones by name and size. */
+function files(msg: Message): string[] {
+  return (msg.files ?? []).flatMap((f) => {
+    const bytes = Buffer.from(f.base64, 'base64');
+    const head = `[file ${f.name}, ${f.mimeType}, ${bytes.length} bytes]`;
+    if (!/^text\/|json$/.test(f.mimeType)) return [head];
+    return [head, ...bytes.toString('utf8').replace(/\r\n/g, '\n').trimEnd().split('\n').map((l) => `| ${l}`)];
+  });
+}
+
 /** A message as indented lines under a header saying who sees it. */
 export function renderMessage(header: string, msg: Message): string {
-  const body = msg.blocks.flatMap(block).flatMap((line) => line.split('\n'));
+  const body = [...msg.blocks.flatMap(block), ...files(msg)].flatMap((line) => line.split('\n'));
   return [`[${header}]`, ...body.map((l) => `  ${l}`)].join('\n');
 }
 

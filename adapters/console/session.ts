@@ -155,7 +155,10 @@ export class ConsoleSession {
 
   private show(userId: string, reply: Reply): void {
     if (reply.duplicate) return;
-    if (reply.reply && reply.reply.blocks.length) this.write(renderMessage(`private to ${this.nameOf(userId)}`, reply.reply));
+    if (reply.reply && reply.reply.blocks.length) {
+      this.port.rememberReply(userId, reply.reply);
+      this.write(renderMessage(`private to ${this.nameOf(userId)}`, reply.reply));
+    }
     if (reply.update) this.write(renderMessage(`message updated for ${this.nameOf(userId)}`, reply.update));
     if (reply.form) {
       this.openForms.set(userId, reply.form);

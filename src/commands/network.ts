@@ -6,7 +6,10 @@ import { matchesForMember } from '../db/matches.ts';
 import { updateMember } from '../db/members.ts';
 import type { MemberRow, MemberUpdate } from '../db/tables.ts';
 import { UserError } from '../errors.ts';
+import { blockMember, orgsFor, reportMember } from '../flows/moderation.ts';
+import { confirmDelete, exportMyData } from '../flows/privacy.ts';
 import { suggestReconnects } from '../flows/reconnect.ts';
+import { takeMemberRef } from './member-ref.ts';
 import { setRoundsOptIn } from '../flows/rounds.ts';
 import { CAREER_STAGES } from '../matching/types.ts';
 import * as copy from '../messages/copy/network.ts';
@@ -149,13 +152,13 @@ async function matches(ctx: HandlerContext, inv: Invocation): Promise<Result> {
   };
 }
 
-export const NETWORK_SUBCOMMANDS = ['profile', 'pause', 'resume', 'matches', 'rounds', 'reconnect', 'help'] as const;
+export const NETWORK_SUBCOMMANDS = ['profile', 'pause', 'resume', 'matches', 'rounds', 'reconnect', 'orgs', 'block', 'report', 'export-my-data', 'delete-my-data', 'help'] as const;
 
 /** Built by the registry, which supplies the help message for every command. */
 export function createNetworkCommand(help: () => Message): CommandDefinition {
   return {
     name: 'network',
-    summary: 'your profile, pausing, pairing rounds, reconnecting, your matches, and help',
+    summary: 'your profile, pausing, pairing rounds, reconnecting, groups, safety, your data, and help',
     usage: [
       '/network profile (view) · /network profile edit (form)',
       '/network profile stage=early tz=America/Chicago areas="archives, metadata" orgs="ALA, SAA"',
@@ -163,6 +166,9 @@ export function createNetworkCommand(help: () => Message): CommandDefinition {
       '/network matches',
       '/network rounds on · /network rounds off (pairing rounds)',
       '/network reconnect (people you have not talked to in a while)',
+      '/network orgs (professional groups among your connections, open volunteer roles)',
+      '/network block @member · /network report @member what happened',
+      '/network export-my-data · /network delete-my-data',
       '/network help',
     ],
     async run(ctx, inv, text) {
@@ -191,6 +197,24 @@ export function createNetworkCommand(help: () => Message): CommandDefinition {
         }
         case 'reconnect':
           return suggestReconnects(ctx, inv);
+        case 'block': {
+          const { member } = await takeMemberRef(ctx.db, inv.community.id, rest);
+          if (!member) throw new UserError('invalid_input', 'Name the member to block, e.g. /network block @Dana.');
+          return blockMember(ctx, inv, member);
+        }
+        case 'report': {
+          const { member, rest: reason } = await takeMemberRef(ctx.db, inv.community.id, rest);
+          if (!member) throw new UserError('invalid_input', 'Name the member and say what happened, e.g. /network report @Dana was rude in our introduction.');
+          const parsed = memberText('The reason', { min: 5, max: 1000, multiline: true }).safeParse(reason);
+          if (!parsed.success) throw new UserError('invalid_input', describeIssues(parsed.error));
+          return reportMember(ctx, inv, member, parsed.data);
+        }
+        case 'orgs':
+          return orgsFor(ctx, inv);
+        case 'export-my-data':
+          return exportMyData(ctx, inv);
+        case 'delete-my-data':
+          return confirmDelete();
         default:
           throw new UserError('unknown_command', `"${word.slice(0, 30)}" is not a /network subcommand. Try: ${NETWORK_SUBCOMMANDS.join(', ')}.`);
       }

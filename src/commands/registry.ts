@@ -10,6 +10,11 @@ import { INTRO_ACTIONS } from '../messages/copy/intro.ts';
 import { PRACTICE_ACTIONS, PRACTICE_FEEDBACK_FORM } from '../messages/copy/practice.ts';
 import { RHYTHM_ACTIONS } from '../messages/copy/rhythm.ts';
 import { UserError } from '../errors.ts';
+import { meetupFormHandler, networkAdmin, setupFormHandler } from './network-admin.ts';
+import { resolveReport } from '../flows/moderation.ts';
+import { rsvp } from '../flows/meetups.ts';
+import { deleteMyData } from '../flows/privacy.ts';
+import { ADMIN_ACTIONS, deleteCancelled } from '../messages/copy/admin.ts';
 import { interviewPractice, practiceForm, practiceFormHandler } from './interview-practice.ts';
 import { introForm, introFormHandler, introRequest } from './intro-request.ts';
 import { createNetworkCommand, profileForm, profileFormHandler } from './network.ts';
@@ -26,7 +31,7 @@ const memberCommands: CommandDefinition[] = [offerHelp, introRequest, interviewP
 
 const network = createNetworkCommand(() => helpFor(commands.filter((c) => !c.moderatorOnly)));
 
-export const commands: readonly CommandDefinition[] = [...memberCommands, network];
+export const commands: readonly CommandDefinition[] = [...memberCommands, network, networkAdmin];
 
 export const commandsByName: ReadonlyMap<string, CommandDefinition> = new Map(commands.map((c) => [c.name, c]));
 
@@ -40,6 +45,8 @@ export const forms: ReadonlyMap<string, FormHandler> = new Map(
   [
     offerFormHandler,
     introFormHandler,
+    { ...setupFormHandler, moderatorOnly: true },
+    { ...meetupFormHandler, moderatorOnly: true },
     practiceFormHandler,
     profileFormHandler,
     {
@@ -75,6 +82,16 @@ export const actionHandlers: ReadonlyMap<string, ActionHandler> = new Map(
       { actionId: RHYTHM_ACTIONS.joinRounds, run: (ctx, inv) => setRoundsOptIn(ctx, inv, true) },
       { actionId: RHYTHM_ACTIONS.skipRound, run: (ctx, inv, payload) => skipRound(ctx, inv, payload) },
       { actionId: RHYTHM_ACTIONS.volunteer, run: (ctx, inv, payload) => volunteerForRequest(ctx, inv, payload) },
+      {
+        actionId: ADMIN_ACTIONS.resolveReport,
+        moderatorOnly: true,
+        // From the button, the list message itself is replaced; no separate reply.
+        run: async (ctx, inv, payload) => ({ update: (await resolveReport(ctx, inv, payload, '')).update! }),
+      },
+      { actionId: ADMIN_ACTIONS.rsvpGoing, run: (ctx, inv, payload) => rsvp(ctx, inv, payload, true) },
+      { actionId: ADMIN_ACTIONS.rsvpNotGoing, run: (ctx, inv, payload) => rsvp(ctx, inv, payload, false) },
+      { actionId: ADMIN_ACTIONS.confirmDelete, run: (ctx, inv) => deleteMyData(ctx, inv) },
+      { actionId: ADMIN_ACTIONS.cancelDelete, run: async () => ({ update: deleteCancelled() }) },
       { actionId: HOME_ACTIONS.offerHelp, run: async () => ({ form: offerForm() }) },
       { actionId: HOME_ACTIONS.introRequest, run: async () => ({ form: introForm() }) },
       { actionId: HOME_ACTIONS.practice, run: async () => ({ form: practiceForm() }) },

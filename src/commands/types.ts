@@ -12,6 +12,8 @@ export interface Invocation {
   member: MemberRow;
   now: Date;
   isModerator: boolean;
+  /** Platform user ids in the channel the command came from, when the adapter knows them. */
+  channelMemberIds?: string[];
 }
 
 /**
@@ -53,11 +55,15 @@ export interface CommandDefinition {
 /** A form's submission handler; values are raw strings keyed by field name. */
 export interface FormHandler {
   formId: string;
+  /** True for forms only moderators may submit. */
+  moderatorOnly?: boolean;
   submit(ctx: HandlerContext, inv: Invocation, values: Record<string, string>, payload: string): Promise<Result>;
 }
 
 /** A button's handler, routed by the button's stable action id. */
 export interface ActionHandler {
   actionId: string;
+  /** True for buttons only moderators may press. */
+  moderatorOnly?: boolean;
   run(ctx: HandlerContext, inv: Invocation, payload: string): Promise<Result>;
 }

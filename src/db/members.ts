@@ -7,6 +7,8 @@ export interface PlatformUser {
   platformUserId: string;
   displayName: string;
   timeZone?: string | null;
+  /** Only where the platform shares it; used for breakout-room CSVs. */
+  email?: string | null;
 }
 
 /** Finds or creates the member for a platform user; refreshes the display name when it changed. */
@@ -16,8 +18,12 @@ export async function ensureMember(
   user: PlatformUser,
   now: Date,
 ): Promise<MemberRow> {
-  const existing = await findMemberByPlatformId(db, communityId, user.platformUserId);
+  let existing = await findMemberByPlatformId(db, communityId, user.platformUserId);
   if (existing) {
+    if (user.email && existing.email !== user.email) {
+      await db.updateTable('members').set({ email: user.email }).where('id', '=', existing.id).where('community_id', '=', communityId).execute();
+      existing = { ...existing, email: user.email };
+    }
     if (user.displayName && existing.display_name !== user.displayName) {
       await db
         .updateTable('members')
@@ -46,6 +52,7 @@ export async function ensureMember(
       paused_until: null,
       removed_at: null,
       rounds_opt_in: 0,
+      email: user.email ?? null,
       created_at: iso,
       updated_at: iso,
     })

@@ -6,7 +6,7 @@ import type { Database } from './tables.ts';
  * inserting transaction; the (community_id, ref) unique key turns a rare race
  * between two instances into a retryable error rather than a duplicate.
  */
-export async function nextRef(db: Kysely<Database>, table: 'offers' | 'requests', communityId: string): Promise<number> {
+export async function nextRef(db: Kysely<Database>, table: 'offers' | 'requests' | 'reports' | 'opportunities' | 'meetups', communityId: string): Promise<number> {
   const row = await db
     .selectFrom(table)
     .select((eb) => eb.fn.max('ref').as('max'))

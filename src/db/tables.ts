@@ -36,6 +36,10 @@ export interface MembersTable {
   rounds_opt_in: number;
   /** Check-ins in a row left unanswered; three pause the member from rounds. */
   ignored_checkins: Generated<number>;
+  /** Shared by some platforms (Slack with users:read.email); used only for breakout-room CSVs. */
+  email: Generated<string | null>;
+  /** Seen acting as a moderator; reports are sent to these members. */
+  is_moderator: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -226,6 +230,68 @@ export interface CustomTopicsTable {
   created_at: string;
 }
 
+export interface AuditLogTable {
+  id: string;
+  community_id: string;
+  /** Member id of the moderator who acted. */
+  moderator_id: string;
+  action: string;
+  /** Member id or object the action concerned. */
+  target: string;
+  details: string;
+  at: string;
+}
+
+export interface ReportsTable {
+  id: string;
+  community_id: string;
+  ref: number;
+  reporter_id: string;
+  subject_id: string;
+  reason: string;
+  status: 'open' | 'resolved';
+  resolution: string | null;
+  resolved_by: string | null;
+  created_at: string;
+  resolved_at: string | null;
+}
+
+export interface OpportunitiesTable {
+  id: string;
+  community_id: string;
+  ref: number;
+  posted_by: string;
+  organisation: string;
+  title: string;
+  link: string | null;
+  active: number;
+  created_at: string;
+}
+
+export interface MeetupsTable {
+  id: string;
+  community_id: string;
+  ref: number;
+  title: string;
+  starts_at: string;
+  time_zone: string;
+  length_minutes: number;
+  video_link: string | null;
+  group_size: number;
+  channel_id: string | null;
+  created_by: string;
+  status: 'scheduled' | 'started' | 'done' | 'cancelled';
+  created_at: string;
+}
+
+export interface MeetupRsvpsTable {
+  meetup_id: string;
+  community_id: string;
+  member_id: string;
+  going: number;
+  updated_at: string;
+}
+
 export interface Database {
   communities: CommunitiesTable;
   members: MembersTable;
@@ -245,7 +311,15 @@ export interface Database {
   prompt_posts: PromptPostsTable;
   round_skips: RoundSkipsTable;
   custom_topics: CustomTopicsTable;
+  audit_log: AuditLogTable;
+  reports: ReportsTable;
+  opportunities: OpportunitiesTable;
+  meetups: MeetupsTable;
+  meetup_rsvps: MeetupRsvpsTable;
 }
+
+export type MeetupRow = Selectable<MeetupsTable>;
+export type ReportRow = Selectable<ReportsTable>;
 
 export type CommunityRow = Selectable<CommunitiesTable>;
 export type MemberRow = Selectable<MembersTable>;

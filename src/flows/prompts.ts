@@ -105,7 +105,17 @@ async function digestView(db: Kysely<Database>, communityId: string, slot: Date)
     .orderBy('requests.ref')
     .limit(10)
     .execute();
+  const opportunities = await db
+    .selectFrom('opportunities')
+    .select(['organisation', 'title'])
+    .where('community_id', '=', communityId)
+    .where('active', '=', 1)
+    .where('created_at', '>=', since)
+    .orderBy('ref')
+    .limit(5)
+    .execute();
   return {
+    opportunities,
     offers: offers.map((o) => ({ topic: o.topic, name: o.display_name })),
     asks: asks.map((a) => ({ id: a.id, ref: a.ref, topic: a.topic, name: a.display_name, lengthMinutes: a.length_minutes ?? 20 })),
   };

@@ -30,8 +30,17 @@ export type Block =
   | { kind: 'actions'; buttons: Button[] }
   | { kind: 'divider' };
 
+/** A file sent with a message (a CSV, a chart, a data export). */
+export interface MessageFile {
+  name: string;
+  mimeType: string;
+  /** The content, base64-encoded so binary files survive the outbox's JSON. */
+  base64: string;
+}
+
 export interface Message {
   blocks: Block[];
+  files?: MessageFile[];
 }
 
 export type FormFieldKind = 'short' | 'long' | 'select';

@@ -9,7 +9,11 @@ export const problem = (text: string, usage: string[] = []): Message =>
 export const unexpected = (): Message =>
   message(p('Something went wrong on our side and nothing was changed. Please try again in a moment.'));
 
-export const moderatorsOnly = (): Message => message(p('Only moderators can use that command. Nothing was changed.'));
+export const moderatorsOnly = (): Message =>
+  message(p('Only moderators can do that. Nothing was changed. If you think you should be one, ask a workspace or server admin.'));
+
+export const removedMember = (): Message =>
+  message(p('Your Circulate membership in this community has ended, so there is nothing to do here. Contact a moderator if you think this is a mistake.'));
 
 export const helpFor = (commands: { name: string; summary: string; usage: string[] }[]): Message =>
   message(

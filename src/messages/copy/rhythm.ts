@@ -12,6 +12,7 @@ export const RHYTHM_ACTIONS = {
 export const weeklyPrompt = (text: string): Message => message(heading('This week in Circulate'), p(text));
 
 export interface DigestView {
+  opportunities: { organisation: string; title: string }[];
   offers: { topic: string; name: string }[];
   asks: { id: string; ref: number; topic: string; name: string; lengthMinutes: number }[];
 }
@@ -27,7 +28,10 @@ export function digest(v: DigestView): Message {
     blocks.push(p('Can you help? Press a button below and you will be introduced; the request already says what they want to learn.'));
     blocks.push(actions(...v.asks.slice(0, 5).map((a) => button(RHYTHM_ACTIONS.volunteer, `I can help with #${a.ref}`, a.id))));
   }
-  if (!v.offers.length && !v.asks.length) blocks.push(p('A quiet week. Offer help with /offer-help or ask with /intro-request.'));
+  if (v.opportunities.length) {
+    blocks.push(p(b('Volunteer and committee openings')), list(v.opportunities.map((o) => [o.organisation, ': ', o.title])));
+  }
+  if (!v.offers.length && !v.asks.length && !v.opportunities.length) blocks.push(p('A quiet week. Offer help with /offer-help or ask with /intro-request.'));
   blocks.push(p('Offer help with /offer-help · ask for an intro with /intro-request · practise with /interview-practice'));
   return message(...blocks);
 }

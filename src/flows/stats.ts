@@ -1,0 +1,120 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/tables.ts';
+
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * What moderators see. Counts completed, thanked meetings rather than messages
+ * (DESIGN.md §1 "Quality over quantity"). History counts are kept when a member
+ * deletes their data: their matches stay, anonymised.
+ */
+export interface CommunityStats {
+  members: number;
+  optedIn: number;
+  activeOffers: number;
+  openAsks: number;
+  /** Matches of every kind that introduced people. */
+  introductionsMade: number;
+  /** Intro requests a helper said yes to. */
+  accepted: number;
+  /** Matches where someone answered "Yes, we met". */
+  met: number;
+  thanked: number;
+  medianHoursToIntroduction: number | null;
+  asksNobodyTook: number;
+  weeks: WeekStats[];
+}
+
+export interface WeekStats {
+  /** ISO start of the 7-day window. */
+  start: string;
+  introductions: number;
+  accepted: number;
+  met: number;
+  thanked: number;
+}
+
+async function count(q: { executeTakeFirst(): Promise<{ n: number | string | bigint } | undefined> }): Promise<number> {
+  return Number((await q.executeTakeFirst())?.n ?? 0);
+}
+
+export async function computeStats(db: Kysely<Database>, communityId: string, now: Date, weeks = 12): Promise<CommunityStats> {
+  const members = await count(db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).where('removed_at', 'is', null));
+  const optedIn = await count(
+    db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).where('removed_at', 'is', null).where('rounds_opt_in', '=', 1),
+  );
+  const activeOffers = await count(db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).where('active', '=', 1));
+  const openAsks = await count(db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).where('status', 'in', ['open', 'waiting']));
+  const asksNobodyTook = await count(
+    db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).where('kind', '=', 'intro').where('status', '=', 'waiting'),
+  );
+
+  const events = await db
+    .selectFrom('match_events as e')
+    .innerJoin('matches as m', 'm.id', 'e.match_id')
+    .leftJoin('requests as r', 'r.id', 'm.request_id')
+    .select(['e.match_id', 'e.status', 'e.at', 'm.kind', 'r.created_at as askedAt'])
+    .where('e.community_id', '=', communityId)
+    .where('e.status', 'in', ['introduced', 'met', 'thanked'])
+    .execute();
+  // One count per match per kind of event, at its first occurrence.
+  const first = new Map<string, (typeof events)[number]>();
+  for (const e of events) {
+    const key = `${e.status}:${e.match_id}`;
+    const prev = first.get(key);
+    if (!prev || e.at < prev.at) first.set(key, e);
+  }
+  const distinct = [...first.values()];
+  const introduced = distinct.filter((e) => e.status === 'introduced');
+  const acceptedEvents = introduced.filter((e) => e.kind === 'intro');
+  const waits = acceptedEvents
+    .filter((e) => e.askedAt)
+    .map((e) => (Date.parse(e.at) - Date.parse(e.askedAt!)) / 3_600_000)
+    .sort((a, b) => a - b);
+  const median = waits.length === 0 ? null : waits.length % 2 ? waits[(waits.length - 1) / 2]! : (waits[waits.length / 2 - 1]! + waits[waits.length / 2]!) / 2;
+
+  const series: WeekStats[] = [];
+  for (let i = weeks - 1; i >= 0; i--) {
+    const start = now.getTime() - (i + 1) * WEEK_MS;
+    const end = start + WEEK_MS;
+    const inWeek = (e: { at: string }) => Date.parse(e.at) > start && Date.parse(e.at) <= end;
+    series.push({
+      start: new Date(start).toISOString(),
+      introductions: introduced.filter(inWeek).length,
+      accepted: acceptedEvents.filter(inWeek).length,
+      met: distinct.filter((e) => e.status === 'met' && inWeek(e)).length,
+      thanked: distinct.filter((e) => e.status === 'thanked' && inWeek(e)).length,
+    });
+  }
+  return {
+    members,
+    optedIn,
+    activeOffers,
+    openAsks,
+    introductionsMade: introduced.length,
+    accepted: acceptedEvents.length,
+    met: distinct.filter((e) => e.status === 'met').length,
+    thanked: distinct.filter((e) => e.status === 'thanked').length,
+    medianHoursToIntroduction: median === null ? null : Math.round(median * 10) / 10,
+    asksNobodyTook,
+    weeks: series,
+  };
+}
+
+/** Quotes a CSV field when it needs it (RFC 4180). */
+export function csvField(value: string | number): string {
+  const s = String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(rows: (string | number)[][]): string {
+  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The weekly series as CSV for moderators' own spreadsheets. */
+export function statsCsv(stats: CommunityStats): string {
+  return toCsv([
+    ['week_start', 'introductions', 'accepted', 'met', 'thanked'],
+    ...stats.weeks.map((w) => [w.start.slice(0, 10), w.introductions, w.accepted, w.met, w.thanked]),
+  ]);
+}
