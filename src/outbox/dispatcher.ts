@@ -22,6 +22,12 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, leaseMs: 60_000 };
 
+/**
+ * What a port's `openConversation` throws when this community has no shared
+ * conversations (e.g. no intros channel set): the row becomes one DM per member.
+ */
+export const CONVERSATION_UNAVAILABLE = 'conversation_unavailable';
+
 /** Exponential backoff with a cap; `Retry-After` from the platform wins when longer. */
 export function backoffMs(policy: RetryPolicy, attempts: number, retryAfterMs?: number): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
@@ -153,6 +159,10 @@ export class Dispatcher {
       return true;
     } catch (error) {
       const known = error instanceof DeliveryError ? error : null;
+      if (known?.options.code === CONVERSATION_UNAVAILABLE && destination.kind === 'conversation') {
+        await this.expandConversation(row, destination);
+        return false;
+      }
       const retryable = known ? known.options.retryable : true;
       this.log.warn(
         { outboxId: row.id, destination: destination.kind, code: known?.options.code, attempt: row.attempts + 1, err: String(error) },

@@ -174,3 +174,28 @@ describe('migrations', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('conversation fallback chosen by the port', () => {
+  it('splits into one DM each when the port says shared conversations are unavailable here', async () => {
+    const { CONVERSATION_UNAVAILABLE } = await import('../../src/outbox/dispatcher.ts');
+    const database = openDatabase(':memory:');
+    await migrateToLatest(database.db);
+    const h = await harness(database);
+    h.port.openConversation = async () => {
+      throw new DeliveryError('no intros channel in this community', { retryable: false, code: CONVERSATION_UNAVAILABLE });
+    };
+    await h.member('Dana').command('offer-help', 'archives: moving from public libraries into archives');
+    await h.member('Alice').command('intro-request', ASK);
+    await h.member('Dana').press('Accept');
+    await h.app.core.flush();
+    const intros = h.port.deliveries.filter((d) => plainText(d.message).startsWith('Introduction'));
+    expect(intros.map((d) => [d.kind, d.audience[0]]).sort()).toEqual([
+      ['private', 'alice'],
+      ['private', 'dana'],
+    ]);
+    const failed = await database.db.selectFrom('outbox').select('status').where('status', '=', 'failed').execute();
+    expect(failed).toHaveLength(0);
+    await h.close();
+    await database.close();
+  });
+});
