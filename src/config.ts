@@ -43,12 +43,26 @@ export const configSchema = z.object({
   RECONNECT_AFTER_DAYS: int(7, 3650).default(90),
   SCHEDULE_GRACE_HOURS: int(0, 72).default(6),
   CONSOLE_COMMUNITY_NAME: z.string().trim().min(1).max(80).default('Console community'),
+  CONSOLE_MODERATORS: optionalText,
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: optionalText.pipe(z.url({ message: 'expected a URL ending in /api/' }).optional()),
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText,
+  SLACK_ENCRYPTION_KEY: optionalText,
+  SLACK_REDIRECT_URI: optionalText.pipe(z.url({ message: 'expected the full https:// redirect URL' }).optional()),
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText,
+  DISCORD_API_URL: optionalText.pipe(z.url({ message: 'expected a URL such as http://127.0.0.1:8080/api' }).optional()),
+  DISCORD_GUILD_ID: optionalText,
+  DISCORD_INTRO_CHANNEL_ID: optionalText,
+  DISCORD_MODERATOR_ROLE_ID: optionalText,
 });
+
+/** The variables whose values are secrets; never logged. */
+export const SECRET_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_ENCRYPTION_KEY', 'DISCORD_TOKEN'] as const;
 
 /** The validated, frozen configuration the composition root hands to every part. */
 export type Config = Readonly<z.infer<typeof configSchema>>;

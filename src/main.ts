@@ -3,15 +3,18 @@ import dotenv from 'dotenv';
 import { ConsolePort, ConsoleSession, runConsole } from '../adapters/console/index.ts';
 import { createApp } from './app.ts';
 import { ManualClock } from './clock.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { useSeededIds } from './ids.ts';
-import { createLogger } from './logger.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { MigrationError } from './db/migrate.ts';
+import { useSeededIds } from './ids.ts';
+import { createLogger, type Logger } from './logger.ts';
+import type { PlatformPort } from './platform.ts';
 
 /**
  * Entry point. Reads `.env` when present, validates the configuration, migrates
- * the database and starts the adapters that are configured: with no platform
- * tokens, the console on the embedded SQLite database, so anyone can try it.
+ * the database and starts the adapters that are configured: Slack and/or Discord
+ * when their tokens are set, otherwise the console on the embedded SQLite
+ * database, so anyone can try it. Adapters are imported only when used, so a
+ * Slack-only process never loads discord.js.
  */
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
@@ -27,6 +30,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
 
+  // Slack over HTTP needs the signing secret; Socket Mode the app token; either needs a bot token or OAuth.
+  const slack = Boolean((config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN) && (config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID));
+  const discord = Boolean(config.DISCORD_TOKEN);
+  if (slack || discord) return runPlatforms(config, log, { slack, discord, databaseUrl: args.database });
+
   const start = args.start ? new Date(args.start) : null;
   if (start && Number.isNaN(start.getTime())) throw new ConfigError(`--start: expected an ISO date such as 2026-01-05T09:00:00Z, got ${args.start}`);
   if (args.seed !== undefined) {
@@ -34,15 +42,6 @@ async function main(): Promise<void> {
     if (!Number.isInteger(seed)) throw new ConfigError(`--seed: expected a whole number, got ${args.seed}`);
     useSeededIds(seed);
   }
-
-  const slack = Boolean(config.SLACK_BOT_TOKEN || config.SLACK_APP_TOKEN);
-  const discord = Boolean(config.DISCORD_TOKEN);
-  if (slack || discord) {
-    throw new ConfigError(
-      'Slack and Discord adapters are not part of this build yet; unset SLACK_* and DISCORD_* to use the console adapter.',
-    );
-  }
-
   log.info('no platform tokens configured; starting the console adapter');
   const clock = new ManualClock(start);
   const write = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -52,13 +51,59 @@ async function main(): Promise<void> {
   // On the console, prompts and digests go to a #general channel unless configured otherwise.
   const consoleConfig = Object.freeze({ ...config, DEFAULT_PROMPT_CHANNEL: config.DEFAULT_PROMPT_CHANNEL ?? 'general' });
   const app = await createApp({ config: consoleConfig, clock, log, ports: [port], ...(args.database ? { databaseUrl: args.database } : {}) });
-  const session = new ConsoleSession(app.core, port, clock, write, {
-    communityName: config.CONSOLE_COMMUNITY_NAME,
-    moderators: args.moderator ?? [],
-  });
+  const moderators = [...(args.moderator ?? []), ...(config.CONSOLE_MODERATORS ?? '').split(',').map((m) => m.trim()).filter(Boolean)];
+  const session = new ConsoleSession(app.core, port, clock, write, { communityName: config.CONSOLE_COMMUNITY_NAME, moderators });
   names.of = (id) => session.nameOf(id);
   await runConsole({ app, port, session, clock, input: process.stdin, output: process.stdout, log });
   await app.close();
+}
+
+/** Runs Slack and/or Discord in this process, sharing one database, core and outbox. */
+async function runPlatforms(config: Config, log: Logger, which: { slack: boolean; discord: boolean; databaseUrl: string | undefined }): Promise<void> {
+  const configEnv = config as unknown as Record<string, string | undefined>;
+  const clock = new ManualClock(null);
+  const ports: PlatformPort[] = [];
+  const starters: ((app: Awaited<ReturnType<typeof createApp>>) => Promise<{ stop(): Promise<void> }>)[] = [];
+
+  if (which.slack) {
+    const slackAdapter = await import('../adapters/slack/index.ts');
+    const options = slackAdapter.slackOptionsFromEnv(config, configEnv);
+    const slackPort = slackAdapter.createSlackPort({ log: log.child({ platform: 'slack' }), botToken: options.botToken, apiUrl: options.apiUrl });
+    ports.push(slackPort);
+    starters.push(async (app) => {
+      const handle = await slackAdapter.startSlack({ app, config, log, options, slackPort });
+      log.info({ port: handle.port, socketMode: Boolean(options.appToken) }, 'Slack adapter started');
+      return handle;
+    });
+  }
+  if (which.discord) {
+    const discordAdapter = await import('../adapters/discord/index.ts');
+    const options = discordAdapter.discordOptionsFromEnv(configEnv);
+    const port = discordAdapter.createDiscordPort({ options, log });
+    ports.push(port);
+    starters.push(async (app) => {
+      const handle = await discordAdapter.startDiscord({ app, log, options, port });
+      log.info('Discord adapter started');
+      return handle;
+    });
+  }
+
+  const app = await createApp({ config, clock, log, ports, ...(which.databaseUrl ? { databaseUrl: which.databaseUrl } : {}) });
+  const handles: { stop(): Promise<void> }[] = [];
+  for (const start of starters) handles.push(await start(app));
+  const stopBackground = app.startBackground();
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    stopBackground();
+    await Promise.allSettled(handles.map((h) => h.stop()));
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {
