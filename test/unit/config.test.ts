@@ -21,3 +21,15 @@ describe('config', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: '' }).SLACK_BOT_TOKEN).toBeUndefined();
   });
 });
+
+describe('.env.example', () => {
+  it('parses as a valid configuration and names every variable the schema knows', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dotenv = await import('dotenv');
+    const { configSchema } = await import('../../src/config.ts');
+    const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const env = dotenv.parse(text);
+    expect(() => loadConfig(env)).not.toThrow();
+    for (const name of Object.keys(configSchema.shape)) expect(env).toHaveProperty(name);
+  });
+});
