@@ -28,6 +28,8 @@ export const TIMER_MEETUP_START = 'meetup.start';
 export const TIMER_MEETUP_FOLLOW_UP = 'meetup.follow_up';
 const HOUR_MS = 3_600_000;
 const WORKER_THRESHOLD = 300;
+/** The CSV "room" of members the host seats by hand. */
+export const UNASSIGNED = 'Unassigned';
 
 export interface NewMeetup {
   title: string;
@@ -157,19 +159,23 @@ export async function startMeetup(ctx: HandlerContext, community: CommunityRow, 
     await recordMatchEvent(ctx.db, community.id, match.id, 'meetup_group', now, meetup.id);
     for (const m of members) out.push({ to: privateTo(m), message: copy.yourGroup(meetup.title, room, members.filter((o) => o.id !== m.id).map(who)) });
   }
-  // Anyone the matcher could not place joins the smallest room rather than being left out.
+  // Anyone the matcher could not place (blocks, the rematch window) is left for the host to seat,
+  // listed as unassigned with the reason, and told so: never silently left out.
+  const unassigned: { member: MemberRow; reason: string }[] = [];
   for (const u of result.unplaced) {
     const member = state.byId.get(u.memberId);
-    const smallest = [...rooms].sort((a, b) => a.members.length - b.members.length)[0];
-    if (member && smallest) smallest.members.push(member);
+    if (!member) continue;
+    unassigned.push({ member, reason: u.reason });
+    out.push({ to: privateTo(member), message: copy.hostWillSeat(meetup.title) });
   }
   if (moderator) {
-    const csv = breakoutCsv(rooms);
+    const csv = breakoutCsv([...rooms, ...(unassigned.length ? [{ room: UNASSIGNED, members: unassigned.map((u) => u.member) }] : [])]);
     out.push({
       to: privateTo(moderator),
       message: copy.groupsForModerator(
         meetup.title,
         rooms.map((r) => ({ room: r.room, names: r.members.map((m) => m.display_name) })),
+        unassigned.map((u) => ({ name: u.member.display_name, reason: u.reason })),
         [{ name: `meetup-${meetup.ref}-breakout-rooms.csv`, mimeType: 'text/csv', base64: Buffer.from(csv).toString('base64') }],
       ),
     });

@@ -73,6 +73,7 @@ class BlossomSolver {
   private readonly mark: Int32Array;
   private markStamp = 0;
   private queue: number[] = [];
+  private readonly tied: number[] = [];
   private readonly leafBuf: Int32Array;
   private readonly leafStack: Int32Array;
   private readonly bestEdgeTo: Int32Array;
@@ -524,7 +525,17 @@ class BlossomSolver {
       }
     }
     for (const x of members) {
-      for (let q = this.nbStart[x]!; q < this.nbStart[x + 1]!; q++) this.allow[this.neighbend[q]! >> 1] = 0;
+      for (let q = this.nbStart[x]!; q < this.nbStart[x + 1]!; q++) {
+        const p = this.neighbend[q]!;
+        this.allow[p >> 1] = 0;
+        // A vertex inside another tree's T-blossom may remember being reached from x;
+        // that memory is used when the blossom expands, so it must not outlive x's tree.
+        const w = this.endpoint[p]!;
+        if (this.label[w] === 2 && this.labelEnd[w] === (p ^ 1)) {
+          this.label[w] = 0;
+          this.labelEnd[w] = -1;
+        }
+      }
     }
     for (const x of members) {
       const k = this.bestEdgeToS(x);
@@ -594,6 +605,10 @@ class BlossomSolver {
       let delta = 0;
       let deltaEdge = -1;
       let deltaBlossom = -1;
+      // Edges that reach zero slack with the chosen delta: all are made usable at once,
+      // because integer weights produce many ties and each extra substage costs O(n).
+      const tied = this.tied;
+      tied.length = 0;
       if (!this.maxCardinality) {
         deltaType = 1;
         delta = minDual(dual, n);
@@ -613,7 +628,9 @@ class BlossomSolver {
             delta = d;
             deltaType = 2;
             deltaEdge = k;
-          }
+            tied.length = 0;
+            tied.push(k);
+          } else if (d === delta && deltaType !== 1) tied.push(k);
         }
       }
       for (let b = 0; b < 2 * n; b++) {
@@ -633,7 +650,9 @@ class BlossomSolver {
             delta = d;
             deltaType = 3;
             deltaEdge = k;
-          }
+            tied.length = 0;
+            tied.push(k);
+          } else if (d === delta && deltaType !== 1) tied.push(k);
         }
       }
       for (let b = n; b < 2 * n; b++) {
@@ -652,23 +671,28 @@ class BlossomSolver {
         deltaType = 1;
         delta = Math.max(0, minDual(dual, n));
       }
-      for (let v = 0; v < n; v++) {
-        const l = label[inBlossom[v]!];
-        if (l === 1) dual[v] = dual[v]! - delta;
-        else if (l === 2) dual[v] = dual[v]! + delta;
-      }
-      for (let b = n; b < 2 * n; b++) {
-        if (this.blossomBase[b]! >= 0 && this.blossomParent[b] === -1) {
-          if (label[b] === 1) dual[b] = dual[b]! + delta;
-          else if (label[b] === 2) dual[b] = dual[b]! - delta;
+      if (delta !== 0) {
+        for (let v = 0; v < n; v++) {
+          const l = label[inBlossom[v]!];
+          if (l === 1) dual[v] = dual[v]! - delta;
+          else if (l === 2) dual[v] = dual[v]! + delta;
+        }
+        for (let b = n; b < 2 * n; b++) {
+          if (this.blossomBase[b]! >= 0 && this.blossomParent[b] === -1) {
+            if (label[b] === 1) dual[b] = dual[b]! + delta;
+            else if (label[b] === 2) dual[b] = dual[b]! - delta;
+          }
         }
       }
       if (deltaType === 1) break;
       if (deltaType === 2 || deltaType === 3) {
-        allow[deltaEdge] = 1;
-        let i = endpoint[2 * deltaEdge]!;
-        if (label[inBlossom[i]!] !== 1) i = endpoint[2 * deltaEdge + 1]!;
-        this.queue.push(i);
+        for (const k of tied) {
+          if (this.slack(k) > 0) continue;
+          allow[k] = 1;
+          let i = endpoint[2 * k]!;
+          if (label[inBlossom[i]!] !== 1) i = endpoint[2 * k + 1]!;
+          this.queue.push(i);
+        }
       } else {
         this.expandBlossom(deltaBlossom, false);
       }

@@ -14,7 +14,9 @@ import { integerWeight, pairScoreFast, type Prepared } from './score.ts';
 export const DEFAULT_K = 20;
 
 /** Entries taken from one index bucket; a window at a seeded offset keeps popular topics from dominating cost. */
-const BUCKET_SAMPLE = 48;
+const BUCKET_SAMPLE = 24;
+/** Pairs scored per member at most: enough to find a good top k, bounded so 10,000 members stay fast. */
+const MAX_EVALUATED = 120;
 /** Random extra candidates per member: the safety net for thin profiles. */
 const RANDOM_EXTRA = 8;
 
@@ -65,12 +67,12 @@ export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAU
     let size = 0;
     evaluated = [];
     const consider = (b: number): void => {
-      if (b === a || seen[b] === a) return;
+      if (b === a || seen[b] === a || evaluated.length >= MAX_EVALUATED) return;
       seen[b] = a;
       evaluated.push(b);
     };
     const takeBucket = (list: number[] | undefined): void => {
-      if (list === undefined) return;
+      if (list === undefined || evaluated.length >= MAX_EVALUATED) return;
       if (list.length <= BUCKET_SAMPLE) {
         for (const b of list) consider(b);
         return;
@@ -78,6 +80,8 @@ export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAU
       const start = Math.floor(rand() * list.length);
       for (let i = 0; i < BUCKET_SAMPLE; i++) consider(list[(start + i) % list.length]!);
     };
+    // A few random members first, so even an empty profile has partners.
+    for (let i = 0; i < RANDOM_EXTRA && n > 1; i++) consider(Math.floor(rand() * n));
     // Who can help me: offers on topics related to my asks; whom I can help: the reverse.
     for (const ask of fa.asks) {
       for (const t of ask.topics) for (const r of p.topics.related[t]!) takeBucket(offerBy[r]);
@@ -88,7 +92,6 @@ export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAU
       for (const t of offer.topics) for (const r of p.topics.related[t]!) takeBucket(askBy[r]);
       for (const w of offer.words) takeBucket(askBy[T + w]);
     }
-    for (let i = 0; i < RANDOM_EXTRA && n > 1; i++) consider(Math.floor(rand() * n));
 
     for (const b of evaluated) {
       const mb = eligible[b]!;

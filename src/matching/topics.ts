@@ -253,6 +253,8 @@ function buildIndex(customTopics: readonly CustomTopic[]): TopicIndex {
   for (let i = 0; i < T; i++) {
     const ids: number[] = [];
     for (let j = 0; j < T; j++) if (sim[i * T + j]! > 0) ids.push(j);
+    // Closest first, so callers that stop early keep the strongest matches.
+    ids.sort((a, b) => sim[i * T + b]! - sim[i * T + a]! || a - b);
     related.push(Int32Array.from(ids));
   }
   return { topics, idOf, phrases, maxPhraseLength, sim, related };

@@ -34,10 +34,25 @@ export const yourGroup = (title: string, room: string, others: { platformUserId:
     p(b(title), ` is starting. You are in `, b(room), ' with ', ...others.flatMap((o, i) => [i ? ', ' : '', mention(o.platformUserId, o.name)]), '.'),
   );
 
-export const groupsForModerator = (title: string, rooms: { room: string; names: string[] }[], files: MessageFile[]): Message => ({
-  ...message(heading(`Breakout groups: ${title}`), list(rooms.map((r) => [b(r.room), ': ', r.names.join(', ')])), p('The attached CSV pre-assigns breakout rooms: room, email (where shared), display name.')),
+export const groupsForModerator = (
+  title: string,
+  rooms: { room: string; names: string[] }[],
+  unassigned: { name: string; reason: string }[],
+  files: MessageFile[],
+): Message => ({
+  ...message(
+    heading(`Breakout groups: ${title}`),
+    list(rooms.map((r) => [b(r.room), ': ', r.names.join(', ')])),
+    ...(unassigned.length
+      ? [p(b('Please seat by hand'), ' (no group fitted without breaking a matching rule):'), list(unassigned.map((u) => [u.name, ': ', u.reason]))]
+      : []),
+    p('The attached CSV pre-assigns breakout rooms: room, email (where shared), display name.'),
+  ),
   files,
 });
+
+export const hostWillSeat = (title: string): Message =>
+  message(p(b(title), ' is starting. The host will put you in a breakout room in a moment; welcome!'));
 
 export const nobodyGoing = (title: string): Message => message(p(b(title), ' started with fewer than two people going, so there are no breakout groups.'));
 
