@@ -67,13 +67,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       // Every minute node-cron checks each community's schedule; slots are claimed in the
       // database, so it does not matter which instance's tick gets there first.
       const cronTask = cron.schedule('* * * * *', () => void tick(), { name: 'circulate-rhythm' });
-      // Timers and the outbox are polled more often so answers and retries are prompt.
-      const poll = setInterval(() => void core.runDue().then(() => core.flush()).catch((err: unknown) => options.log.error({ err }, 'timer poll failed')), options.config.TIMER_POLL_SECONDS * 1000);
+      // Durable timers are polled more often so response windows close on time;
+      // the outbox delivers continuously, waking for each retry when it is due.
+      const poll = setInterval(() => void core.runDue().catch((err: unknown) => options.log.error({ err }, 'timer poll failed')), options.config.TIMER_POLL_SECONDS * 1000);
       poll.unref();
+      const stopDelivery = dispatcher.runContinuously();
       void tick();
       return () => {
         void cronTask.stop();
         clearInterval(poll);
+        stopDelivery();
       };
     },
     async close() {

@@ -16,7 +16,7 @@ export const DEFAULT_K = 20;
 /** Entries taken from one index bucket; a window at a seeded offset keeps popular topics from dominating cost. */
 const BUCKET_SAMPLE = 24;
 /** Pairs scored per member at most: enough to find a good top k, bounded so 10,000 members stay fast. */
-const MAX_EVALUATED = 120;
+const MAX_EVALUATED = 80;
 /** Random extra candidates per member: the safety net for thin profiles. */
 const RANDOM_EXTRA = 8;
 

@@ -57,6 +57,27 @@ export interface Prepared {
   features: PreparedMember[];
   constraints: CompiledConstraints;
   vocabulary: Map<string, number>;
+  flat: FlatFeatures;
+}
+
+/**
+ * The same features as flat typed arrays, for the candidate-graph hot loop. At 10,000
+ * members, chasing per-member objects and tiny typed arrays is dominated by cache
+ * misses; a topic "can help with" row per member turns benefit into a few reads.
+ */
+export interface FlatFeatures {
+  T: number;
+  /** helpRow[a*T + t]: how well a's offers (or areas, discounted) meet topic t. */
+  helpRow: Float64Array;
+  askStart: Int32Array;
+  askTopics: Int32Array;
+  hasAskWords: Uint8Array;
+  hasGiveWords: Uint8Array;
+  stage: Int8Array;
+  availability: Uint8Array;
+  utcOffset: Float64Array;
+  generosity: Float64Array;
+  loadRatio: Float64Array;
 }
 
 const SLOTS: readonly AvailabilitySlot[] = [
@@ -181,7 +202,75 @@ export function prepare(members: readonly MemberSnapshot[], ctx: MatchContext): 
       loadRatio: Math.min(1.5, m.helperLoadThisMonth / Math.max(1, cap)),
     };
   });
-  return { members, ctx, topics, features, constraints: compileConstraints(members, ctx), vocabulary };
+  return { members, ctx, topics, features, constraints: compileConstraints(members, ctx), vocabulary, flat: flatten(features, topics) };
+}
+
+function flatten(features: PreparedMember[], index: TopicIndex): FlatFeatures {
+  const n = features.length;
+  const T = index.topics.length;
+  const helpRow = new Float64Array(n * T);
+  const askStart = new Int32Array(n + 1);
+  const askIds: number[] = [];
+  const hasAskWords = new Uint8Array(n);
+  const hasGiveWords = new Uint8Array(n);
+  const stage = new Int8Array(n);
+  const availability = new Uint8Array(n);
+  const utcOffset = new Float64Array(n);
+  const generosityArr = new Float64Array(n);
+  const loadRatio = new Float64Array(n);
+  features.forEach((f, a) => {
+    const row = a * T;
+    const raise = (topic: number, factor: number): void => {
+      for (let t = 0; t < T; t++) {
+        const v = factor * index.sim[topic * T + t]!;
+        if (v > helpRow[row + t]!) helpRow[row + t] = v;
+      }
+    };
+    for (const offer of f.offers) for (const topic of offer.topics) raise(topic, 1);
+    for (const topic of f.areas.topics) raise(topic, AREA_AS_OFFER);
+    for (const ask of f.asks) {
+      for (const topic of ask.topics) if (!askIds.slice(askStart[a]).includes(topic)) askIds.push(topic);
+      if (ask.words.length > 0) hasAskWords[a] = 1;
+    }
+    askStart[a + 1] = askIds.length;
+    if (f.areas.words.length > 0 || f.offers.some((o) => o.words.length > 0)) hasGiveWords[a] = 1;
+    stage[a] = f.stage;
+    availability[a] = f.availability;
+    utcOffset[a] = f.utcOffset;
+    generosityArr[a] = f.generosity;
+    loadRatio[a] = f.loadRatio;
+  });
+  return {
+    T,
+    helpRow,
+    askStart,
+    askTopics: Int32Array.from(askIds),
+    hasAskWords,
+    hasGiveWords,
+    stage,
+    availability,
+    utcOffset,
+    generosity: generosityArr,
+    loadRatio,
+  };
+}
+
+function wordOverlap(a: Int32Array, b: Int32Array): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      shared++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return (WORD_OVERLAP_WEIGHT * shared) / Math.min(a.length, b.length);
 }
 
 /** Similarity of two texts in [0, 1]: best topic similarity, or word overlap for unknown words. */
@@ -246,20 +335,29 @@ export function benefitDetail(p: Prepared, from: number, to: number): BenefitDet
   return best;
 }
 
-/** Allocation-free form of benefitDetail(...).value for the candidate-graph hot loop. */
+/**
+ * Allocation-free form of benefitDetail(...).value for the candidate-graph hot loop.
+ * The topic part is a max over topic pairs, which the per-member help row answers
+ * directly; word overlap is only computed when both sides have unknown words.
+ */
 export function benefit(p: Prepared, from: number, to: number): number {
-  const f = p.features[from]!;
-  const g = p.features[to]!;
+  const flat = p.flat;
+  const row = from * flat.T;
   let best = 0;
-  for (let q = 0; q < g.asks.length; q++) {
-    const ask = g.asks[q]!;
-    for (let o = 0; o < f.offers.length; o++) {
-      const s = featureSimilarity(p.topics, f.offers[o]!, ask);
-      if (s > best) best = s;
-    }
-    if (f.areas.topics.length + f.areas.words.length > 0) {
-      const viaAreas = AREA_AS_OFFER * featureSimilarity(p.topics, f.areas, ask);
-      if (viaAreas > best) best = viaAreas;
+  for (let i = flat.askStart[to]!; i < flat.askStart[to + 1]!; i++) {
+    const v = flat.helpRow[row + flat.askTopics[i]!]!;
+    if (v > best) best = v;
+  }
+  if (best < 1 && flat.hasAskWords[to] === 1 && flat.hasGiveWords[from] === 1) {
+    const f = p.features[from]!;
+    for (const ask of p.features[to]!.asks) {
+      if (ask.words.length === 0) continue;
+      for (const offer of f.offers) {
+        const v = wordOverlap(offer.words, ask.words);
+        if (v > best) best = v;
+      }
+      const v = AREA_AS_OFFER * wordOverlap(f.areas.words, ask.words);
+      if (v > best) best = v;
     }
   }
   return best;
@@ -323,11 +421,10 @@ export function pairScore(p: Prepared, a: number, b: number): number {
 export function pairScoreFast(p: Prepared, a: number, b: number): number {
   const ab = benefit(p, a, b);
   const ba = benefit(p, b, a);
-  const fa = p.features[a]!;
-  const fb = p.features[b]!;
+  const flat = p.flat;
   let balance = 0;
-  if (ba > 0) balance += fa.generosity - fb.loadRatio;
-  if (ab > 0) balance += fb.generosity - fa.loadRatio;
+  if (ba > 0) balance += flat.generosity[a]! - flat.loadRatio[b]!;
+  if (ab > 0) balance += flat.generosity[b]! - flat.loadRatio[a]!;
   const c = p.constraints;
   let nov = 1;
   if (c.lastMet.size > 0) {
@@ -338,8 +435,9 @@ export function pairScoreFast(p: Prepared, a: number, b: number): number {
     WEIGHTS.benefit * ab +
     WEIGHTS.benefit * ba +
     (ab > 0 && ba > 0 ? WEIGHTS.mutual * Math.min(ab, ba) : 0) +
-    WEIGHTS.stage * stageComplementarity(fa.stage, fb.stage) +
-    WEIGHTS.availability * availabilityOverlap(fa.availability, fb.availability, fa.utcOffset, fb.utcOffset) +
+    WEIGHTS.stage * stageComplementarity(flat.stage[a]!, flat.stage[b]!) +
+    WEIGHTS.availability *
+      availabilityOverlap(flat.availability[a]!, flat.availability[b]!, flat.utcOffset[a]!, flat.utcOffset[b]!) +
     WEIGHTS.novelty * nov +
     WEIGHTS.balance * balance
   );

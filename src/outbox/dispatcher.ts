@@ -77,6 +77,45 @@ export class Dispatcher {
     return this.running;
   }
 
+  /** When the earliest pending row becomes deliverable; null when nothing is pending. */
+  async nextAttemptAt(): Promise<Date | null> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return row?.next ? new Date(String(row.next)) : null;
+  }
+
+  /**
+   * Keeps delivering in the background: drains, then sleeps until the next row is
+   * due (a Retry-After, a backoff) or at most `maxSleepMs`, so retries go out on
+   * time rather than at the next poll. Returns a stop function.
+   */
+  runContinuously(maxSleepMs = 1000): () => void {
+    let stopped = false;
+    let timer: NodeJS.Timeout | null = null;
+    const loop = async (): Promise<void> => {
+      if (stopped) return;
+      try {
+        await this.drain();
+      } catch (error) {
+        this.log.error({ err: error }, 'outbox drain failed');
+      }
+      const next = await this.nextAttemptAt().catch(() => null);
+      const wait = next ? Math.min(maxSleepMs, Math.max(5, next.getTime() - this.clock.now().getTime())) : maxSleepMs;
+      if (!stopped) {
+        timer = setTimeout(() => void loop(), wait);
+        timer.unref();
+      }
+    };
+    void loop();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }
+
   private async pass(): Promise<number> {
     let delivered = 0;
     for (;;) {
