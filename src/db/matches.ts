@@ -164,3 +164,18 @@ export async function pastPairs(
     .execute();
   return rows.map((r) => ({ a: r.a, b: r.b, at: new Date(r.at) }));
 }
+
+/**
+ * The people a member was introduced to (one row per shared match), as a query
+ * the caller selects from: `other` is the connection, `m` the match.
+ */
+export function connectionsQuery(db: Kysely<Database>, communityId: string, memberId: string) {
+  return db
+    .selectFrom('match_participants as mine')
+    .innerJoin('match_participants as theirs', (j) => j.onRef('theirs.match_id', '=', 'mine.match_id').onRef('theirs.member_id', '!=', 'mine.member_id'))
+    .innerJoin('matches as m', 'm.id', 'mine.match_id')
+    .innerJoin('members as other', 'other.id', 'theirs.member_id')
+    .where('mine.community_id', '=', communityId)
+    .where('mine.member_id', '=', memberId)
+    .where('m.status', '=', 'introduced');
+}

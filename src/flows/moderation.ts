@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
 import { parseList } from '../db/json.ts';
 import { getMember, updateMember } from '../db/members.ts';
-import { getParticipants, transitionMatch } from '../db/matches.ts';
+import { connectionsQuery, getParticipants, transitionMatch } from '../db/matches.ts';
 import { nextRef } from '../db/refs.ts';
 import { transitionRequest } from '../db/requests.ts';
 import type { Database, MemberRow } from '../db/tables.ts';
@@ -170,15 +170,7 @@ export async function removeMember(ctx: HandlerContext, inv: Invocation, target:
 
 /** `/network orgs`: the organisations most common among your past connections, and open roles. */
 export async function orgsFor(ctx: HandlerContext, inv: Invocation): Promise<Result> {
-  const others = await ctx.db
-    .selectFrom('match_participants as mine')
-    .innerJoin('match_participants as theirs', (j) => j.onRef('theirs.match_id', '=', 'mine.match_id').onRef('theirs.member_id', '!=', 'mine.member_id'))
-    .innerJoin('matches as m', 'm.id', 'mine.match_id')
-    .innerJoin('members as o', 'o.id', 'theirs.member_id')
-    .select(['o.id', 'o.organisations'])
-    .where('mine.community_id', '=', inv.community.id)
-    .where('mine.member_id', '=', inv.member.id)
-    .where('m.status', '=', 'introduced')
+  const others = await connectionsQuery(ctx.db, inv.community.id, inv.member.id).select(['other.id', 'other.organisations'])
     .execute();
   const seen = new Set<string>();
   const counts = new Map<string, { name: string; count: number }>();

@@ -1,4 +1,5 @@
 import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
+import { connectionsQuery } from '../db/matches.ts';
 import * as copy from '../messages/copy/rhythm.ts';
 
 const DAY_MS = 86_400_000;
@@ -11,16 +12,9 @@ const MAX_SUGGESTIONS = 3;
  * drafted hello that asks for nothing (DESIGN.md §1 "Reconnect before you ask").
  */
 export async function suggestReconnects(ctx: HandlerContext, inv: Invocation): Promise<Result> {
-  const rows = await ctx.db
-    .selectFrom('match_participants as mine')
-    .innerJoin('match_participants as theirs', (j) => j.onRef('theirs.match_id', '=', 'mine.match_id').onRef('theirs.member_id', '!=', 'mine.member_id'))
-    .innerJoin('matches as m', 'm.id', 'mine.match_id')
-    .innerJoin('members as other', 'other.id', 'theirs.member_id')
+  const rows = await connectionsQuery(ctx.db, inv.community.id, inv.member.id)
     .leftJoin('requests as r', 'r.id', 'm.request_id')
     .select(['other.id as otherId', 'other.display_name as name', 'other.removed_at as removedAt', 'm.created_at as at', 'm.kind as kind', 'r.topic as topic'])
-    .where('mine.community_id', '=', inv.community.id)
-    .where('mine.member_id', '=', inv.member.id)
-    .where('m.status', '=', 'introduced')
     .execute();
   const blocked = new Set(
     (

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
+import type { StatsView } from '../messages/copy/admin.ts';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -8,20 +9,7 @@ const WEEK_MS = 7 * 86_400_000;
  * (DESIGN.md §1 "Quality over quantity"). History counts are kept when a member
  * deletes their data: their matches stay, anonymised.
  */
-export interface CommunityStats {
-  members: number;
-  optedIn: number;
-  activeOffers: number;
-  openAsks: number;
-  /** Matches of every kind that introduced people. */
-  introductionsMade: number;
-  /** Intro requests a helper said yes to. */
-  accepted: number;
-  /** Matches where someone answered "Yes, we met". */
-  met: number;
-  thanked: number;
-  medianHoursToIntroduction: number | null;
-  asksNobodyTook: number;
+export interface CommunityStats extends StatsView {
   weeks: WeekStats[];
 }
 

@@ -72,6 +72,19 @@ class BlossomSolver {
   private readonly treeOf: Int32Array;
   private readonly mark: Int32Array;
   private markStamp = 0;
+  /** Vertices labelled into each tree (by root); may hold stale entries, filtered by treeOf. */
+  private readonly treeMembers: (number[] | undefined)[];
+  /**
+   * Work lists so a dual update costs O(forest), not O(n): unlabelled vertices with a
+   * best edge (delta 2), top-level S and T blossoms or vertices (delta 3/4, dual
+   * updates). Entries go stale and are dropped lazily; the flags prevent duplicates.
+   */
+  private readonly d2List: number[] = [];
+  private readonly inD2: Uint8Array;
+  private readonly sList: number[] = [];
+  private readonly inS: Uint8Array;
+  private readonly tList: number[] = [];
+  private readonly inT: Uint8Array;
   private queue: number[] = [];
   private readonly tied: number[] = [];
   private readonly leafBuf: Int32Array;
@@ -130,9 +143,34 @@ class BlossomSolver {
     this.allow = new Uint8Array(m);
     this.treeOf = new Int32Array(n).fill(-1);
     this.mark = new Int32Array(2 * n);
+    this.treeMembers = new Array<number[] | undefined>(n);
+    this.inD2 = new Uint8Array(n);
+    this.inS = new Uint8Array(2 * n);
+    this.inT = new Uint8Array(2 * n);
     this.leafBuf = new Int32Array(n);
     this.leafStack = new Int32Array(2 * n);
     this.bestEdgeTo = new Int32Array(2 * n).fill(-1);
+  }
+
+  private addD2(v: number): void {
+    if (this.inD2[v] === 0) {
+      this.inD2[v] = 1;
+      this.d2List.push(v);
+    }
+  }
+
+  private addS(b: number): void {
+    if (this.inS[b] === 0) {
+      this.inS[b] = 1;
+      this.sList.push(b);
+    }
+  }
+
+  private addT(b: number): void {
+    if (this.inT[b] === 0) {
+      this.inT[b] = 1;
+      this.tList.push(b);
+    }
   }
 
   private slack(k: number): number {
@@ -171,7 +209,14 @@ class BlossomSolver {
       this.bestEdge[b] = -1;
       const tree = p === -1 ? w : this.treeOf[this.endpoint[p]!]!;
       const count = this.leaves(b);
-      for (let i = 0; i < count; i++) this.treeOf[this.leafBuf[i]!] = tree;
+      let list = this.treeMembers[tree];
+      if (list === undefined) this.treeMembers[tree] = list = [];
+      for (let i = 0; i < count; i++) {
+        this.treeOf[this.leafBuf[i]!] = tree;
+        list.push(this.leafBuf[i]!);
+      }
+      if (t === 1) this.addS(b);
+      else this.addT(b);
       if (t === 1) {
         for (let i = 0; i < count; i++) this.queue.push(this.leafBuf[i]!);
         return;
@@ -214,7 +259,6 @@ class BlossomSolver {
   }
 
   private addBlossom(base: number, k: number): void {
-    const n = this.n;
     let v = this.endpoint[2 * k]!;
     let w = this.endpoint[2 * k + 1]!;
     const bb = this.inBlossom[base]!;
@@ -304,7 +348,7 @@ class BlossomSolver {
     }
     this.blossomBestEdges[b] = best;
     this.bestEdge[b] = myBest;
-    void n;
+    this.addS(b);
   }
 
   private expandBlossom(b: number, endStage: boolean): void {
@@ -350,6 +394,7 @@ class BlossomSolver {
       let bv = at(j);
       this.label[this.endpoint[p ^ 1]!] = 2;
       this.label[bv] = 2;
+      this.addT(bv);
       this.labelEnd[this.endpoint[p ^ 1]!] = p;
       this.labelEnd[bv] = p;
       this.bestEdge[bv] = -1;
@@ -375,6 +420,15 @@ class BlossomSolver {
           this.assignLabel(found, 2, this.labelEnd[found]!);
         }
         j += jstep;
+      }
+      // Children left unlabelled rejoin the delta-2 candidates.
+      for (const s of childs) {
+        if (this.label[s] !== 0) continue;
+        const count = this.leaves(s);
+        for (let i = 0; i < count; i++) {
+          const x = this.leafBuf[i]!;
+          if (this.bestEdge[x] !== -1) this.addD2(x);
+        }
       }
     }
     this.label[b] = -1;
@@ -501,9 +555,15 @@ class BlossomSolver {
   private dissolveTrees(ra: number, rb: number): void {
     const n = this.n;
     const members: number[] = [];
-    for (let x = 0; x < n; x++) {
-      const tr = this.treeOf[x];
-      if (tr === ra || tr === rb) members.push(x);
+    const seen = ++this.markStamp;
+    for (const root of ra === rb ? [ra] : [ra, rb]) {
+      for (const x of this.treeMembers[root] ?? []) {
+        if (this.treeOf[x] === root && this.mark[x] !== seen) {
+          this.mark[x] = seen;
+          members.push(x);
+        }
+      }
+      this.treeMembers[root] = undefined;
     }
     // Zero-dual S-blossoms are expanded as the reference does at the end of a stage.
     for (const x of members) {
@@ -524,26 +584,37 @@ class BlossomSolver {
         this.blossomBestEdges[b] = null;
       }
     }
+    // One pass over the dissolved vertices' edges: forget usable edges, forget being
+    // remembered by other trees' T-blossoms, and find the best edge to a surviving S-vertex.
     for (const x of members) {
+      const bx = this.inBlossom[x]!;
+      let best = -1;
+      let bestSlack = 0;
       for (let q = this.nbStart[x]!; q < this.nbStart[x + 1]!; q++) {
         const p = this.neighbend[q]!;
-        this.allow[p >> 1] = 0;
-        // A vertex inside another tree's T-blossom may remember being reached from x;
-        // that memory is used when the blossom expands, so it must not outlive x's tree.
+        const k = p >> 1;
+        this.allow[k] = 0;
         const w = this.endpoint[p]!;
         if (this.label[w] === 2 && this.labelEnd[w] === (p ^ 1)) {
+          // Used when that blossom expands, so it must not outlive x's tree.
           this.label[w] = 0;
           this.labelEnd[w] = -1;
         }
+        const bw = this.inBlossom[w]!;
+        if (bw === bx || this.label[bw] !== 1) continue;
+        const sl = this.slack(k);
+        if (best === -1 || sl < bestSlack) {
+          best = k;
+          bestSlack = sl;
+        }
       }
-    }
-    for (const x of members) {
-      const k = this.bestEdgeToS(x);
-      this.bestEdge[x] = k;
-      if (k !== -1 && this.slack(k) <= 0) {
+      this.bestEdge[x] = best;
+      if (best === -1) continue;
+      this.addD2(x);
+      if (bestSlack <= 0) {
         // Already tight to a surviving tree: let that S-vertex rescan and label us.
-        const a = this.endpoint[2 * k]!;
-        this.queue.push(a === x ? this.endpoint[2 * k + 1]! : a);
+        const a = this.endpoint[2 * best]!;
+        this.queue.push(a === x ? this.endpoint[2 * best + 1]! : a);
       }
     }
   }
@@ -597,13 +668,13 @@ class BlossomSolver {
             if (bestEdge[b] === -1 || kslack < this.slack(bestEdge[b]!)) bestEdge[b] = k;
           } else if (label[w] === 0) {
             if (bestEdge[w] === -1 || kslack < this.slack(bestEdge[w]!)) bestEdge[w] = k;
+            this.addD2(w);
           }
         }
       }
 
       let deltaType = -1;
       let delta = 0;
-      let deltaEdge = -1;
       let deltaBlossom = -1;
       // Edges that reach zero slack with the chosen delta: all are made usable at once,
       // because integer weights produce many ties and each extra substage costs O(n).
@@ -613,55 +684,71 @@ class BlossomSolver {
         deltaType = 1;
         delta = minDual(dual, n);
       }
-      for (let v = 0; v < n; v++) {
-        if (label[inBlossom[v]!] === 0 && bestEdge[v] !== -1) {
-          let k = bestEdge[v]!;
+      const d2 = this.d2List;
+      for (let i = 0; i < d2.length; ) {
+        const v = d2[i]!;
+        let k = bestEdge[v]!;
+        if (k !== -1 && label[inBlossom[v]!] === 0) {
           const a = endpoint[2 * k]!;
           const other = a === v ? endpoint[2 * k + 1]! : a;
           if (label[inBlossom[other]!] !== 1) {
             k = this.bestEdgeToS(v);
             bestEdge[v] = k;
-            if (k === -1) continue;
           }
-          const d = this.slack(k);
-          if (deltaType === -1 || d < delta) {
-            delta = d;
-            deltaType = 2;
-            deltaEdge = k;
-            tied.length = 0;
-            tied.push(k);
-          } else if (d === delta && deltaType !== 1) tied.push(k);
+        } else k = -1;
+        if (k === -1) {
+          this.inD2[v] = 0;
+          d2[i] = d2[d2.length - 1]!;
+          d2.pop();
+          continue;
         }
+        i++;
+        const d = this.slack(k);
+        if (deltaType === -1 || d < delta) {
+          delta = d;
+          deltaType = 2;
+          tied.length = 0;
+          tied.push(k);
+        } else if (d === delta && deltaType !== 1) tied.push(k);
       }
-      for (let b = 0; b < 2 * n; b++) {
-        if (this.blossomParent[b] === -1 && label[b] === 1 && bestEdge[b] !== -1) {
-          let k = bestEdge[b]!;
-          const i = endpoint[2 * k]!;
-          const j = endpoint[2 * k + 1]!;
-          const bi = inBlossom[i]!;
-          const bj = inBlossom[j]!;
-          if (bi === bj || label[bi] !== 1 || label[bj] !== 1) {
-            k = this.recomputeBlossomBest(b);
-            bestEdge[b] = k;
-            if (k === -1) continue;
-          }
-          const d = this.slack(k) / 2;
-          if (deltaType === -1 || d < delta) {
-            delta = d;
-            deltaType = 3;
-            deltaEdge = k;
-            tied.length = 0;
-            tied.push(k);
-          } else if (d === delta && deltaType !== 1) tied.push(k);
+      const sl = this.sList;
+      for (let i = 0; i < sl.length; ) {
+        const b = sl[i]!;
+        if (this.blossomParent[b] !== -1 || label[b] !== 1 || (b >= n && this.blossomBase[b]! < 0)) {
+          this.inS[b] = 0;
+          sl[i] = sl[sl.length - 1]!;
+          sl.pop();
+          continue;
         }
+        i++;
+        if (bestEdge[b] === -1) continue;
+        let k = bestEdge[b]!;
+        const bi = inBlossom[endpoint[2 * k]!]!;
+        const bj = inBlossom[endpoint[2 * k + 1]!]!;
+        if (bi === bj || label[bi] !== 1 || label[bj] !== 1) {
+          k = this.recomputeBlossomBest(b);
+          bestEdge[b] = k;
+          if (k === -1) continue;
+        }
+        const d = this.slack(k) / 2;
+        if (deltaType === -1 || d < delta) {
+          delta = d;
+          deltaType = 3;
+          tied.length = 0;
+          tied.push(k);
+        } else if (d === delta && deltaType !== 1) tied.push(k);
       }
-      for (let b = n; b < 2 * n; b++) {
-        if (
-          this.blossomBase[b]! >= 0 &&
-          this.blossomParent[b] === -1 &&
-          label[b] === 2 &&
-          (deltaType === -1 || dual[b]! < delta)
-        ) {
+      const tl = this.tList;
+      for (let i = 0; i < tl.length; ) {
+        const b = tl[i]!;
+        if (this.blossomParent[b] !== -1 || label[b] !== 2 || (b >= n && this.blossomBase[b]! < 0)) {
+          this.inT[b] = 0;
+          tl[i] = tl[tl.length - 1]!;
+          tl.pop();
+          continue;
+        }
+        i++;
+        if (b >= n && (deltaType === -1 || dual[b]! < delta)) {
           delta = dual[b]!;
           deltaType = 4;
           deltaBlossom = b;
@@ -672,15 +759,20 @@ class BlossomSolver {
         delta = Math.max(0, minDual(dual, n));
       }
       if (delta !== 0) {
-        for (let v = 0; v < n; v++) {
-          const l = label[inBlossom[v]!];
-          if (l === 1) dual[v] = dual[v]! - delta;
-          else if (l === 2) dual[v] = dual[v]! + delta;
+        for (const b of this.sList) {
+          if (b >= n) dual[b] = dual[b]! + delta;
+          const count = this.leaves(b);
+          for (let i = 0; i < count; i++) {
+            const x = this.leafBuf[i]!;
+            dual[x] = dual[x]! - delta;
+          }
         }
-        for (let b = n; b < 2 * n; b++) {
-          if (this.blossomBase[b]! >= 0 && this.blossomParent[b] === -1) {
-            if (label[b] === 1) dual[b] = dual[b]! + delta;
-            else if (label[b] === 2) dual[b] = dual[b]! - delta;
+        for (const b of this.tList) {
+          if (b >= n) dual[b] = dual[b]! - delta;
+          const count = this.leaves(b);
+          for (let i = 0; i < count; i++) {
+            const x = this.leafBuf[i]!;
+            dual[x] = dual[x]! + delta;
           }
         }
       }

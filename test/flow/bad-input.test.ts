@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.ts';
 import { testDatabases } from '../support/databases.ts';
-import { harness, textOf, type Harness } from '../support/harness.ts';
+import { useHarness } from '../support/fixture.ts';
+import { textOf } from '../support/harness.ts';
 
 /** Rows that a rejected command must not have touched. */
 async function snapshot(database: Db) {
@@ -41,49 +42,41 @@ const CASES: [string, string, string, RegExp][] = [
 ];
 
 describe.each(testDatabases)('bad input on $name', (testDb) => {
-  let database: Db;
-  let release: () => Promise<void>;
-  let h: Harness;
+  const f = useHarness(testDb);
 
   beforeEach(async () => {
-    ({ database, release } = await testDb.open());
-    h = await harness(database);
-    await h.member('Bob').command('network', 'profile');
-  });
-  afterEach(async () => {
-    await h.close();
-    await release();
+    await f.h.member('Bob').command('network', 'profile');
   });
 
   it.each(CASES)('%s gets a clear private reply and changes nothing', async (_label, command, text, expected) => {
-    const before = await snapshot(database);
-    const reply = await h.member('Bob').command(command, text);
+    const before = await snapshot(f.database);
+    const reply = await f.h.member('Bob').command(command, text);
     expect(textOf(reply)).toMatch(expected);
     expect(reply.form).toBeUndefined();
-    expect(await snapshot(database)).toEqual(before);
+    expect(await snapshot(f.database)).toEqual(before);
   });
 
   it('shows usage after invalid input', async () => {
-    const reply = await h.member('Bob').command('offer-help', 'no colon here');
+    const reply = await f.h.member('Bob').command('offer-help', 'no colon here');
     expect(textOf(reply)).toContain('/offer-help list');
   });
 
   it('answers an unknown command privately', async () => {
-    const reply = await h.member('Bob').command('dance', '');
+    const reply = await f.h.member('Bob').command('dance', '');
     expect(textOf(reply)).toContain('not a Circulate command');
   });
 
   it('opens forms for empty text and help for /network', async () => {
-    expect((await h.member('Bob').command('offer-help', '')).form?.formId).toBe('offer-help');
-    expect((await h.member('Bob').command('intro-request', '   ')).form?.formId).toBe('intro-request');
-    expect((await h.member('Bob').command('interview-practice', '')).form?.formId).toBe('interview-practice');
-    expect(textOf(await h.member('Bob').command('network', ''))).toContain('/offer-help');
+    expect((await f.h.member('Bob').command('offer-help', '')).form?.formId).toBe('offer-help');
+    expect((await f.h.member('Bob').command('intro-request', '   ')).form?.formId).toBe('intro-request');
+    expect((await f.h.member('Bob').command('interview-practice', '')).form?.formId).toBe('interview-practice');
+    expect(textOf(await f.h.member('Bob').command('network', ''))).toContain('/offer-help');
   });
 
   it('reports every field problem of a form submission inline', async () => {
-    const before = await snapshot(database);
-    const reply = await h.member('Bob').submit('offer-help', { topic: '', details: 'short', capacity: '99' });
+    const before = await snapshot(f.database);
+    const reply = await f.h.member('Bob').submit('offer-help', { topic: '', details: 'short', capacity: '99' });
     expect(Object.keys(reply.fieldErrors ?? {}).sort()).toEqual(['capacity', 'details', 'topic']);
-    expect(await snapshot(database)).toEqual(before);
+    expect(await snapshot(f.database)).toEqual(before);
   });
 });

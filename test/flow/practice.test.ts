@@ -1,65 +1,55 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY } from '../../src/clock.ts';
-import type { Db } from '../../src/db/database.ts';
 import { PRACTICE_QUESTIONS } from '../../src/messages/practice-questions.ts';
 import { ROLE_FOCUSES } from '../../src/matching/types.ts';
 import { testDatabases } from '../support/databases.ts';
-import { harness, textOf, type Harness } from '../support/harness.ts';
+import { useHarness } from '../support/fixture.ts';
+import { textOf } from '../support/harness.ts';
 
 describe.each(testDatabases)('interview practice flow on $name', (testDb) => {
-  let database: Db;
-  let release: () => Promise<void>;
-  let h: Harness;
+  const f = useHarness(testDb);
 
-  beforeEach(async () => {
-    ({ database, release } = await testDb.open());
-    h = await harness(database);
-  });
-  afterEach(async () => {
-    await h.close();
-    await release();
-  });
 
   it('waits in the pool, pairs compatible partners at once and sends both the plan', async () => {
-    const carol = h.member('Carol');
-    const eve = h.member('Eve');
+    const carol = f.h.member('Carol');
+    const eve = f.h.member('Eve');
     const first = await carol.command('interview-practice', 'academic early weekday-evenings');
     expect(textOf(first)).toContain('You are in the practice pool for academic libraries');
     const second = await eve.command('interview-practice', 'academic mid evenings');
     expect(textOf(second)).toContain('You are paired with Carol');
-    const plan = h.port.deliveries.find((d) => d.kind === 'conversation')!;
+    const plan = f.h.port.deliveries.find((d) => d.kind === 'conversation')!;
     expect(plan.audience.sort()).toEqual(['carol', 'eve']);
     const text = textOf(plan.message);
     expect(text).toContain('First half');
     expect(text).toContain('Second half');
     for (const q of PRACTICE_QUESTIONS.academic) expect(text).toContain(q);
-    const statuses = await database.db.selectFrom('requests').select('status').execute();
+    const statuses = await f.database.db.selectFrom('requests').select('status').execute();
     expect(statuses.map((s) => s.status)).toEqual(['matched', 'matched']);
   });
 
   it('does not pair people whose role focus does not fit, or whose availability never overlaps', async () => {
-    await h.member('Carol').command('interview-practice', 'school weekday-mornings');
-    const reply = await h.member('Eve').command('interview-practice', 'school weekend-evenings');
+    await f.h.member('Carol').command('interview-practice', 'school weekday-mornings');
+    const reply = await f.h.member('Eve').command('interview-practice', 'school weekend-evenings');
     expect(textOf(reply)).toContain('You are in the practice pool');
-    expect(h.port.deliveries.filter((d) => d.kind === 'conversation')).toHaveLength(0);
+    expect(f.h.port.deliveries.filter((d) => d.kind === 'conversation')).toHaveLength(0);
   });
 
   it('lets a member leave the pool, and says so when they are not in it', async () => {
-    const carol = h.member('Carol');
+    const carol = f.h.member('Carol');
     expect(textOf(await carol.command('interview-practice', 'leave'))).toContain('not in the practice pool');
     await carol.command('interview-practice', 'archives');
     expect(textOf(await carol.command('interview-practice', 'archives'))).toContain('already in the practice pool');
     expect(textOf(await carol.command('interview-practice', 'leave'))).toContain('left the practice pool');
-    const reply = await h.member('Eve').command('interview-practice', 'archives');
+    const reply = await f.h.member('Eve').command('interview-practice', 'archives');
     expect(textOf(reply)).toContain('You are in the practice pool');
   });
 
   it('asks both for structured feedback after the session and passes it to the partner', async () => {
-    const carol = h.member('Carol');
-    const eve = h.member('Eve');
+    const carol = f.h.member('Carol');
+    const eve = f.h.member('Eve');
     await carol.command('interview-practice', 'management');
     await eve.command('interview-practice', 'management');
-    await h.advance(3 * DAY);
+    await f.h.advance(3 * DAY);
     expect(carol.inbox().at(-1)).toContain('How did interview practice with Eve go?');
     const form = await eve.press('Give feedback');
     expect(form.form?.fields.map((f) => f.name)).toEqual(['went_well', 'to_practise']);

@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../../src/clock.ts';
 import type { Actor, Reply } from '../../src/core.ts';
-import type { Db } from '../../src/db/database.ts';
 import { computeStats } from '../../src/flows/stats.ts';
 import { plainText } from '../../src/messages/build.ts';
 import { barColumns, barHeight, CHART } from '../../src/stats/chart.ts';
 import { testDatabases } from '../support/databases.ts';
-import { harness, textOf, type Harness } from '../support/harness.ts';
+import { useHarness } from '../support/fixture.ts';
+import { textOf } from '../support/harness.ts';
 import { readPng } from './png-reader.ts';
 
 const mod: Actor = {
@@ -18,56 +18,48 @@ const mod: Actor = {
 };
 
 describe.each(testDatabases)('meetups and stats on $name', (testDb) => {
-  let database: Db;
-  let release: () => Promise<void>;
-  let h: Harness;
+  const f = useHarness(testDb);
   const admin = async (text: string): Promise<Reply> => {
-    const reply = await h.app.core.command(mod, 'network-admin', text);
-    await h.app.core.flush();
+    const reply = await f.h.app.core.command(mod, 'network-admin', text);
+    await f.h.app.core.flush();
     return reply;
   };
 
   beforeEach(async () => {
-    ({ database, release } = await testDb.open());
-    h = await harness(database);
     await admin('setup prompt_channel=#general time_zone=Europe/London cadence=off');
-  });
-  afterEach(async () => {
-    await h.close();
-    await release();
   });
 
   it('runs a meetup: RSVPs with a live count, two reminders, breakouts that respect blocks and the rematch window, the CSV, follow-ups', async () => {
     // The harness clock starts Monday 2 March 2026, 09:00 UTC.
     const names = ['Ann', 'Ben', 'Cat', 'Dee', 'Eve', 'Fay'];
-    for (const n of names) await h.member(n).command('network', 'profile');
+    for (const n of names) await f.h.member(n).command('network', 'profile');
     // Ann blocks Ben; Cat and Dee met last week (inside the rematch window).
-    await h.member('Ann').command('network', 'block @Ben');
-    await h.member('Cat').command('offer-help', 'archives: processing and description');
-    await h.member('Dee').command('intro-request', 'archives: How do you process a new collection? 20 min');
-    await h.member('Cat').press('Accept');
+    await f.h.member('Ann').command('network', 'block @Ben');
+    await f.h.member('Cat').command('offer-help', 'archives: processing and description');
+    await f.h.member('Dee').command('intro-request', 'archives: How do you process a new collection? 20 min');
+    await f.h.member('Cat').press('Accept');
 
     const created = await admin('meetup title="Spring meetup" start="2026-03-05 18:00" tz=Europe/London length=60 size=2');
     expect(textOf(created)).toContain('Meetup #1 is announced for Thursday 5 March 2026, 18:00 GMT');
-    const announcement = h.port.deliveries.find((d) => plainText(d.message).startsWith('Meetup: Spring meetup'))!;
+    const announcement = f.h.port.deliveries.find((d) => plainText(d.message).startsWith('Meetup: Spring meetup'))!;
     expect(announcement.kind).toBe('channel');
     let latest = announcement.message;
     for (const n of names) {
-      const reply = await h.member(n).press('Going');
+      const reply = await f.h.member(n).press('Going');
       latest = reply.update!;
     }
     expect(plainText(latest)).toContain('6 going');
-    const notGoing = await h.member('Fay').press('Not going');
+    const notGoing = await f.h.member('Fay').press('Not going');
     expect(plainText(notGoing.update!)).toContain('5 going');
 
-    await h.advance(2 * DAY + 9 * HOUR); // Wed 18:00 UTC: 24 hours before
-    for (const n of ['Ann', 'Ben', 'Cat', 'Dee', 'Eve']) expect(h.member(n).inbox().at(-1)).toContain('starts tomorrow');
-    expect(h.member('Fay').inbox().some((t) => t.includes('starts tomorrow'))).toBe(false);
-    await h.advance(23 * HOUR);
-    for (const n of ['Ann', 'Ben', 'Cat', 'Dee', 'Eve']) expect(h.member(n).inbox().at(-1)).toContain('starts in an hour');
-    await h.advance(HOUR);
+    await f.h.advance(2 * DAY + 9 * HOUR); // Wed 18:00 UTC: 24 hours before
+    for (const n of ['Ann', 'Ben', 'Cat', 'Dee', 'Eve']) expect(f.h.member(n).inbox().at(-1)).toContain('starts tomorrow');
+    expect(f.h.member('Fay').inbox().some((t) => t.includes('starts tomorrow'))).toBe(false);
+    await f.h.advance(23 * HOUR);
+    for (const n of ['Ann', 'Ben', 'Cat', 'Dee', 'Eve']) expect(f.h.member(n).inbox().at(-1)).toContain('starts in an hour');
+    await f.h.advance(HOUR);
 
-    const groups = await database.db
+    const groups = await f.database.db
       .selectFrom('match_participants as p')
       .innerJoin('matches as m', 'm.id', 'p.match_id')
       .innerJoin('members as mem', 'mem.id', 'p.member_id')
@@ -82,7 +74,7 @@ describe.each(testDatabases)('meetups and stats on $name', (testDb) => {
       expect(s.includes('Ann') && s.includes('Ben')).toBe(false);
       expect(s.includes('Cat') && s.includes('Dee')).toBe(false);
     }
-    const toMod = h.port.to('mia').at(-1)!;
+    const toMod = f.h.port.to('mia').at(-1)!;
     expect(plainText(toMod.message)).toContain('Breakout groups: Spring meetup');
     const csv = Buffer.from(toMod.message.files![0]!.base64, 'base64').toString('utf8');
     const lines = csv.split('\r\n');
@@ -98,28 +90,28 @@ describe.each(testDatabases)('meetups and stats on $name', (testDb) => {
     expect([...rooms.values()].map((r) => r.join('+')).sort()).toEqual(sets.map((r) => r.join('+')).sort());
     expect([...rooms.keys()].sort()).toEqual(Array.from({ length: sets.length }, (_, i) => `Room ${i + 1}`));
     expect(toMod.message.files![0]!.name).toBe('meetup-1-breakout-rooms.csv');
-    for (const n of ['Ann', 'Ben', 'Cat', 'Dee', 'Eve']) expect(h.member(n).inbox().at(-1)).toMatch(/Spring meetup is starting\. You are in Room \d/);
+    for (const n of ['Ann', 'Ben', 'Cat', 'Dee', 'Eve']) expect(f.h.member(n).inbox().at(-1)).toMatch(/Spring meetup is starting\. You are in Room \d/);
 
-    await h.advance(HOUR);
-    for (const n of ['Ann', 'Ben', 'Cat', 'Dee', 'Eve']) expect(h.member(n).inbox().at(-1)).toContain('Thanks for joining Spring meetup');
+    await f.h.advance(HOUR);
+    for (const n of ['Ann', 'Ben', 'Cat', 'Dee', 'Eve']) expect(f.h.member(n).inbox().at(-1)).toContain('Thanks for joining Spring meetup');
     // RSVPs close once it has started.
-    expect(textOf(await h.member('Fay').press('Going'))).toContain('closed');
+    expect(textOf(await f.h.member('Fay').press('Going'))).toContain('closed');
   });
 
   it('sends the stats with a 12-week PNG chart whose bars match the numbers', async () => {
-    for (const n of ['Cat', 'Eli', 'Gus']) await h.member(n).command('offer-help', `archives: ${n} knows processing and description`);
+    for (const n of ['Cat', 'Eli', 'Gus']) await f.h.member(n).command('offer-help', `archives: ${n} knows processing and description`);
     // Three weeks of activity: introductions, one meeting confirmed, one thanked.
     for (let week = 0; week < 3; week++) {
       for (let i = 0; i <= week; i++) {
-        await h.member(`Asker${week}${i}`).command('intro-request', 'archives: How do you process a new collection? 20 min');
-        const helper = ['cat', 'eli', 'gus'].find((id) => h.port.findButton(id, 'Accept'))!;
-        await h.member(helper[0]!.toUpperCase() + helper.slice(1)).press('Accept');
+        await f.h.member(`Asker${week}${i}`).command('intro-request', 'archives: How do you process a new collection? 20 min');
+        const helper = ['cat', 'eli', 'gus'].find((id) => f.h.port.findButton(id, 'Accept'))!;
+        await f.h.member(helper[0]!.toUpperCase() + helper.slice(1)).press('Accept');
       }
-      await h.advance(7 * DAY);
+      await f.h.advance(7 * DAY);
     }
-    await h.member('Asker00').press('Yes');
+    await f.h.member('Asker00').press('Yes');
     const reply = await admin('stats');
-    const stats = await computeStats(database.db, (await database.db.selectFrom('communities').select('id').executeTakeFirstOrThrow()).id, h.clock.now());
+    const stats = await computeStats(f.database.db, (await f.database.db.selectFrom('communities').select('id').executeTakeFirstOrThrow()).id, f.h.clock.now());
     const text = textOf(reply);
     expect(text).toContain(`Introductions made: ${stats.introductionsMade}`);
     expect(stats.introductionsMade).toBe(6);

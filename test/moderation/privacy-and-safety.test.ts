@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY } from '../../src/clock.ts';
 import type { Actor } from '../../src/core.ts';
 import type { Db } from '../../src/db/database.ts';
 import { breakoutCsv } from '../../src/flows/meetups.ts';
 import { computeStats } from '../../src/flows/stats.ts';
 import { testDatabases } from '../support/databases.ts';
-import { harness, textOf, type Harness } from '../support/harness.ts';
+import { useHarness } from '../support/fixture.ts';
+import { textOf } from '../support/harness.ts';
 
 const ASK = 'archives: How did you move from public libraries into archives? Which skills mattered most? 20 min';
 const mod: Actor = { platform: 'console', communityPlatformId: 'test-community', communityName: 'Test community', user: { platformUserId: 'mia', displayName: 'Mia' }, isModerator: true };
@@ -27,64 +28,54 @@ async function everyText(database: Db): Promise<{ table: string; value: string }
 }
 
 describe.each(testDatabases)('privacy and safety on $name', (testDb) => {
-  let database: Db;
-  let release: () => Promise<void>;
-  let h: Harness;
+  const f = useHarness(testDb);
 
-  beforeEach(async () => {
-    ({ database, release } = await testDb.open());
-    h = await harness(database);
-  });
-  afterEach(async () => {
-    await h.close();
-    await release();
-  });
 
-  const communityId = async () => (await database.db.selectFrom('communities').select('id').executeTakeFirstOrThrow()).id;
+  const communityId = async () => (await f.database.db.selectFrom('communities').select('id').executeTakeFirstOrThrow()).id;
 
   it('exports everything stored about a member as JSON, privately', async () => {
-    await h.member('Zed').command('network', 'profile bio="Zed catalogues maps" orgs="WAML"');
-    await h.member('Zed').command('offer-help', 'maps: cartographic materials cataloguing');
-    const reply = await h.member('Zed').command('network', 'export-my-data');
+    await f.h.member('Zed').command('network', 'profile bio="Zed catalogues maps" orgs="WAML"');
+    await f.h.member('Zed').command('offer-help', 'maps: cartographic materials cataloguing');
+    const reply = await f.h.member('Zed').command('network', 'export-my-data');
     const file = reply.reply!.files![0]!;
     expect(file.mimeType).toBe('application/json');
     const data = JSON.parse(Buffer.from(file.base64, 'base64').toString('utf8')) as { profile: { bio: string }; offers: { topic: string }[] };
     expect(data.profile.bio).toBe('Zed catalogues maps');
     expect(data.offers.map((o) => o.topic)).toEqual(['maps']);
-    expect(h.port.deliveries.filter((d) => d.kind === 'channel')).toHaveLength(0);
+    expect(f.h.port.deliveries.filter((d) => d.kind === 'channel')).toHaveLength(0);
   });
 
   it('deletes a member\'s personal data after confirmation, leaving no trace and the stats totals unchanged', async () => {
-    const zed = h.member('Zedekiah');
+    const zed = f.h.member('Zedekiah');
     await zed.command('network', 'profile bio="Zedekiah_bio_marker" orgs="ZedOrgMarker" areas="zedarea" tz=Europe/Oslo');
     await zed.command('offer-help', 'archives: Zedekiah_offer_marker about archives and finding aids');
-    await h.member('Dana').command('offer-help', 'archives: moving from public libraries into archives');
+    await f.h.member('Dana').command('offer-help', 'archives: moving from public libraries into archives');
     await zed.command('intro-request', ASK.replace('archives:', 'special collections:'));
-    await h.member('Ann').command('intro-request', ASK);
-    const asked = ['zedekiah', 'dana'].find((id) => h.port.findButton(id, 'Accept'))!;
-    await h.member(asked === 'zedekiah' ? 'Zedekiah' : 'Dana').press('Accept');
-    await h.advance(7 * DAY);
-    await h.member('Ann').press('Yes');
-    const thanks = await h.member('Ann').press(`Thank ${asked === 'zedekiah' ? 'Zedekiah' : 'Dana'}`);
-    await h.member('Ann').submit('thanks', { note: 'Thank you so much!' }, thanks.form!.payload);
+    await f.h.member('Ann').command('intro-request', ASK);
+    const asked = ['zedekiah', 'dana'].find((id) => f.h.port.findButton(id, 'Accept'))!;
+    await f.h.member(asked === 'zedekiah' ? 'Zedekiah' : 'Dana').press('Accept');
+    await f.h.advance(7 * DAY);
+    await f.h.member('Ann').press('Yes');
+    const thanks = await f.h.member('Ann').press(`Thank ${asked === 'zedekiah' ? 'Zedekiah' : 'Dana'}`);
+    await f.h.member('Ann').submit('thanks', { note: 'Thank you so much!' }, thanks.form!.payload);
     await zed.command('network', 'report @Dana Zedekiah_report_marker');
     await zed.command('network', 'block @Ann');
-    const before = await computeStats(database.db, await communityId(), h.clock.now());
+    const before = await computeStats(f.database.db, await communityId(), f.h.clock.now());
 
     const confirm = await zed.command('network', 'delete-my-data');
     expect(textOf(confirm)).toContain('cannot be undone');
     // Nothing happens until the button is pressed.
-    expect((await everyText(database)).some((t) => t.value.includes('Zedekiah_bio_marker'))).toBe(true);
-    const done = await h.app.core.action(
+    expect((await everyText(f.database)).some((t) => t.value.includes('Zedekiah_bio_marker'))).toBe(true);
+    const done = await f.h.app.core.action(
       { platform: 'console', communityPlatformId: 'test-community', communityName: 'Test', user: { platformUserId: 'zedekiah', displayName: 'Zedekiah' } },
       'privacy.confirm_delete',
       'confirm',
     );
     expect(textOf(done)).toContain('has been deleted');
 
-    const leftovers = (await everyText(database)).filter((t) => /zedekiah|ZedOrgMarker|zedarea|Europe\/Oslo/i.test(t.value));
+    const leftovers = (await everyText(f.database)).filter((t) => /zedekiah|ZedOrgMarker|zedarea|Europe\/Oslo/i.test(t.value));
     expect(leftovers).toEqual([]);
-    const after = await computeStats(database.db, await communityId(), h.clock.now());
+    const after = await computeStats(f.database.db, await communityId(), f.h.clock.now());
     // History (introductions, acceptances, meetings, thanks, timings) is unchanged; the current-state
     // counts drop by exactly what the member had: themselves, their offer and their waiting ask.
     const { members: membersBefore, activeOffers: offersBefore, openAsks: asksBefore, asksNobodyTook: waitingBefore, ...historyBefore } = before;
@@ -95,38 +86,38 @@ describe.each(testDatabases)('privacy and safety on $name', (testDb) => {
     expect(offersAfter).toBe(offersBefore - 1);
     expect(asksAfter).toBe(asksBefore - 1);
     // The others' history still shows the match, with an anonymised partner.
-    if (asked === 'zedekiah') expect(textOf(await h.member('Ann').command('network', 'matches'))).toContain('Former member');
+    if (asked === 'zedekiah') expect(textOf(await f.h.member('Ann').command('network', 'matches'))).toContain('Former member');
   });
 
   it('a block takes effect in the very next request and round, in both directions', async () => {
-    await h.member('Dana').command('offer-help', 'archives: moving from public libraries into archives');
-    await h.member('Ann').command('network', 'block @Dana');
-    const reply = await h.member('Ann').command('intro-request', ASK);
+    await f.h.member('Dana').command('offer-help', 'archives: moving from public libraries into archives');
+    await f.h.member('Ann').command('network', 'block @Dana');
+    const reply = await f.h.member('Ann').command('intro-request', ASK);
     expect(textOf(reply)).toContain('nobody who can help');
-    expect(h.port.findButton('dana', 'Accept')).toBeNull();
-    for (const n of ['Ann', 'Dana']) await h.member(n).command('network', 'rounds on');
-    await h.app.core.command(mod, 'network-admin', 'round');
-    await h.app.core.flush();
-    expect(h.port.deliveries.filter((d) => d.kind === 'conversation')).toHaveLength(0);
-    expect(h.member('Dana').inbox().at(-1)).toContain('could not pair you');
+    expect(f.h.port.findButton('dana', 'Accept')).toBeNull();
+    for (const n of ['Ann', 'Dana']) await f.h.member(n).command('network', 'rounds on');
+    await f.h.app.core.command(mod, 'network-admin', 'round');
+    await f.h.app.core.flush();
+    expect(f.h.port.deliveries.filter((d) => d.kind === 'conversation')).toHaveLength(0);
+    expect(f.h.member('Dana').inbox().at(-1)).toContain('could not pair you');
   });
 
   it('a removal takes effect at once: pending invitations move on and rounds leave them out', async () => {
-    await h.member('Dana').command('offer-help', 'archives: moving from public libraries into archives');
-    await h.member('Fran').command('offer-help', 'archives: processing collections and archival description');
-    await h.member('Ann').command('intro-request', ASK);
-    const first = ['dana', 'fran'].find((id) => h.port.findButton(id, 'Accept'))!;
+    await f.h.member('Dana').command('offer-help', 'archives: moving from public libraries into archives');
+    await f.h.member('Fran').command('offer-help', 'archives: processing collections and archival description');
+    await f.h.member('Ann').command('intro-request', ASK);
+    const first = ['dana', 'fran'].find((id) => f.h.port.findButton(id, 'Accept'))!;
     const other = first === 'dana' ? 'fran' : 'dana';
-    const removed = await h.app.core.command(mod, 'network-admin', `remove @${first}`);
-    await h.app.core.flush();
+    const removed = await f.h.app.core.command(mod, 'network-admin', `remove @${first}`);
+    await f.h.app.core.flush();
     expect(textOf(removed)).toContain('is removed');
-    expect(h.port.findButton(other, 'Accept')).not.toBeNull();
-    const late = await h.member(first[0]!.toUpperCase() + first.slice(1)).command('offer-help', 'list');
+    expect(f.h.port.findButton(other, 'Accept')).not.toBeNull();
+    const late = await f.h.member(first[0]!.toUpperCase() + first.slice(1)).command('offer-help', 'list');
     expect(textOf(late)).toContain('membership in this community has ended');
-    for (const n of ['Ann', 'Bob', 'Cat']) await h.member(n).command('network', 'rounds on');
-    await h.app.core.command(mod, 'network-admin', 'round');
-    await h.app.core.flush();
-    const placed = h.port.deliveries.filter((d) => d.kind === 'conversation').flatMap((d) => d.audience);
+    for (const n of ['Ann', 'Bob', 'Cat']) await f.h.member(n).command('network', 'rounds on');
+    await f.h.app.core.command(mod, 'network-admin', 'round');
+    await f.h.app.core.flush();
+    const placed = f.h.port.deliveries.filter((d) => d.kind === 'conversation').flatMap((d) => d.audience);
     expect(placed).not.toContain(first);
     expect(placed.sort()).toEqual(['ann', 'bob', 'cat']);
   });

@@ -73,7 +73,8 @@ export const orgs = (common: { name: string; count: number }[], openings: { orga
     openings.length ? list(openings.map((o) => [b(o.organisation), ': ', o.title, ...(o.link ? [' ', link(o.link, 'details')] : [])])) : p('None posted right now.'),
   );
 
-export const statsMessage = (s: {
+/** The numbers the stats message shows; the stats flow computes them. */
+export interface StatsView {
   members: number;
   optedIn: number;
   activeOffers: number;
@@ -84,7 +85,9 @@ export const statsMessage = (s: {
   thanked: number;
   medianHoursToIntroduction: number | null;
   asksNobodyTook: number;
-}, files: MessageFile[]): Message => ({
+}
+
+export const statsMessage = (s: StatsView, files: MessageFile[]): Message => ({
   ...message(
     heading('Community stats'),
     fields([

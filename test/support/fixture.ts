@@ -1,0 +1,37 @@
+import { afterEach, beforeEach } from 'vitest';
+import type { Db } from '../../src/db/database.ts';
+import type { TestDatabase } from './databases.ts';
+import { harness, type Harness } from './harness.ts';
+
+type HarnessOptions = Parameters<typeof harness>[1];
+
+/** A fresh database and harness per test; fields are filled in by `beforeEach`. */
+export interface Fixture {
+  database: Db;
+  h: Harness;
+  /** Replaces the harness (same database), e.g. with other config. */
+  restart(options?: HarnessOptions): Promise<Harness>;
+}
+
+/** Registers the per-test setup and teardown every storage-touching suite shares. */
+export function useHarness(testDb: TestDatabase, options?: HarnessOptions): Fixture {
+  let release: () => Promise<void> = async () => undefined;
+  const fixture = {
+    async restart(next?: HarnessOptions) {
+      await fixture.h.close();
+      fixture.h = await harness(fixture.database, next);
+      return fixture.h;
+    },
+  } as Fixture;
+  beforeEach(async () => {
+    const opened = await testDb.open();
+    fixture.database = opened.database;
+    release = opened.release;
+    fixture.h = await harness(fixture.database, options);
+  });
+  afterEach(async () => {
+    await fixture.h.close();
+    await release();
+  });
+  return fixture;
+}
