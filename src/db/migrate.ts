@@ -6,16 +6,20 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 /** Where the timestamped migration files live, relative to this module. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
-/** Loads `migrations/*.ts` in name order; names start with a timestamp so order is history. */
+/**
+ * Loads `migrations/*.ts` (or the compiled `*.js`) in name order; names start with a
+ * timestamp so order is history.
+ */
 class FolderMigrationProvider implements MigrationProvider {
   constructor(private readonly folder: string) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await readdir(this.folder)).filter((f) => /^\d{14}_.+\.ts$/.test(f)).sort();
+    const files = (await readdir(this.folder)).filter((f) => /^\d{14}_.+\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
     const migrations: Record<string, Migration> = {};
     for (const file of files) {
-      const mod = (await import(pathToFileURL(join(this.folder, file)).href)) as Migration;
-      migrations[file.replace(/\.ts$/, '')] = mod;
+      const name = file.replace(/\.(ts|js)$/, '');
+      if (migrations[name]) continue;
+      migrations[name] = (await import(pathToFileURL(join(this.folder, file)).href)) as Migration;
     }
     return migrations;
   }
