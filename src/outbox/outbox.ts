@@ -42,13 +42,18 @@ export function pendingRow(communityId: string, to: Destination, messageJson: st
 
 /** Queues messages for delivery. Call inside the transaction that made the change. */
 export async function enqueue(db: Kysely<Database>, communityId: string, items: Outgoing[], now: Date): Promise<void> {
-  if (items.length === 0) return;
   const iso = now.toISOString();
-  await db
-    .insertInto('outbox')
-    .values(items.map((item) => pendingRow(communityId, item.to, JSON.stringify(item.message), iso)))
-    .execute();
+  // Chunks keep each statement under SQLite's bound-variable limit on big rounds.
+  for (let i = 0; i < items.length; i += ENQUEUE_CHUNK) {
+    await db
+      .insertInto('outbox')
+      .values(items.slice(i, i + ENQUEUE_CHUNK).map((item) => pendingRow(communityId, item.to, JSON.stringify(item.message), iso)))
+      .execute();
+  }
 }
+
+/** Rows per insert: 13 columns × 500 stays far below SQLite's 32,766 variables. */
+const ENQUEUE_CHUNK = 500;
 
 /** Outbox rows in a community by status, oldest first; for tests, stats and moderators. */
 export function listOutbox(db: Kysely<Database>, communityId: string, status?: OutboxRow['status']): Promise<OutboxRow[]> {

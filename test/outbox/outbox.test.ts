@@ -199,3 +199,22 @@ describe('conversation fallback chosen by the port', () => {
     await database.close();
   });
 });
+
+describe.each(testDatabases)('a large round on $name', (testDb) => {
+  it('queues thousands of messages in one transaction without hitting bound-variable limits', async () => {
+    const { database, release } = await testDb.open();
+    const h = await harness(database);
+    await h.member('Ann').command('network', 'profile');
+    const community = await database.db.selectFrom('communities').select('id').executeTakeFirstOrThrow();
+    const { enqueue } = await import('../../src/outbox/outbox.ts');
+    const items = Array.from({ length: 3000 }, (_, i) => ({
+      to: { kind: 'private' as const, platformUserId: `u${i}`, memberId: '' },
+      message: { blocks: [{ kind: 'paragraph' as const, spans: [{ kind: 'text' as const, text: `hello ${i}` }] }] },
+    }));
+    await database.db.transaction().execute((trx) => enqueue(trx, community.id, items, h.clock.now()));
+    const n = await database.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(3000);
+    await h.close();
+    await release();
+  });
+});

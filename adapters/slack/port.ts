@@ -1,0 +1,266 @@
+import { webApi } from '@slack/bolt';
+import type { PlatformUser } from '../../src/db/members.ts';
+import type { Logger } from '../../src/logger.ts';
+import type { DeliveryReceipt, Message } from '../../src/messages/model.ts';
+import { RateLimiter, type LaneRule } from '../../src/outbox/rate-limiter.ts';
+import { DeliveryError, type PlatformPort } from '../../src/platform.ts';
+import { renderMessage } from './render.ts';
+import { UnknownSlackUser, UserDirectory, type SlackUser } from './users.ts';
+
+type WebClient = webApi.WebClient;
+
+/**
+ * Slack errors that will not go away by trying again: the outbox records them
+ * for moderators instead of retrying for days.
+ */
+export const PERMANENT_ERRORS: ReadonlySet<string> = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'user_not_found',
+  'users_not_found',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'invalid_auth',
+  'not_authed',
+  'missing_scope',
+  'cannot_dm_bot',
+  'user_disabled',
+  'messages_tab_disabled',
+  'restricted_action',
+  'team_access_not_granted',
+  'no_permission',
+  'org_login_required',
+  'ekm_access_denied',
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'no_text',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'too_many_users',
+]);
+
+/** Errors meaning this one member cannot be reached; they hear about it at their next command. */
+const USER_UNREACHABLE = new Set(['user_not_found', 'account_inactive', 'cannot_dm_bot', 'user_disabled', 'messages_tab_disabled']);
+
+/**
+ * Classifies a Web API failure as the outbox understands it. Rate limits carry
+ * Retry-After; 5xx, timeouts and network errors are retryable; Slack's named
+ * errors are permanent when listed in {@link PERMANENT_ERRORS} and otherwise
+ * retried (unknown errors are more often transient than not).
+ */
+export function classifySlackError(error: unknown, method: string, userId?: string): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
+  switch (e.code) {
+    case webApi.ErrorCode.RateLimitedError:
+      return new DeliveryError(`${method}: ratelimited`, { retryable: true, code: 'ratelimited', retryAfterMs: (e.retryAfter ?? 1) * 1000 });
+    case webApi.ErrorCode.HTTPError:
+      return new DeliveryError(`${method}: HTTP ${e.statusCode}`, {
+        retryable: (e.statusCode ?? 500) >= 500 || e.statusCode === 408,
+        code: `http_${e.statusCode}`,
+      });
+    case webApi.ErrorCode.RequestError:
+      return new DeliveryError(`${method}: request failed (${e.message ?? 'network'})`, { retryable: true, code: 'request_error' });
+    case webApi.ErrorCode.PlatformError: {
+      const code = e.data?.error ?? 'unknown_error';
+      const permanent = PERMANENT_ERRORS.has(code);
+      return new DeliveryError(`${method}: ${code}`, {
+        retryable: !permanent,
+        code,
+        ...(permanent && userId && USER_UNREACHABLE.has(code) ? { unreachableUserId: userId } : {}),
+      });
+    }
+    default:
+      return new DeliveryError(`${method}: ${e.message ?? String(error)}`, { retryable: true, code: 'unknown_error' });
+  }
+}
+
+/** Where the port gets a workspace's bot token: one fixed token, or the OAuth installation store. */
+export type TokenSource = (teamId: string) => Promise<string>;
+
+/** What {@link createSlackPort} needs; `client` is built from `apiUrl` when not given. */
+export interface SlackPortOptions {
+  log: Logger;
+  /** One workspace: its bot token (SLACK_BOT_TOKEN). */
+  botToken?: string;
+  /** Many workspaces: tokens from the installation store; `startSlack` attaches it when OAuth is configured. */
+  tokenFor?: TokenSource;
+  /** Web API base URL (SLACK_API_URL), e.g. a fake in tests. */
+  apiUrl?: string;
+  client?: WebClient;
+  users?: UserDirectory;
+  /** Per-call timeout; a timeout is retried by the outbox. */
+  timeoutMs?: number;
+  /**
+   * Paces calls per method (and chat.postMessage per channel) so a fan-out runs
+   * at Slack's rates instead of bouncing off 429s. Defaults to Slack's tiers.
+   */
+  limiter?: RateLimiter;
+}
+
+/** Slack's published limits for the methods deliveries use (per workspace). */
+export const SLACK_LANES: Record<string, LaneRule> = {
+  'users.info': { perSecond: 100 / 60, burst: 100 },
+  'conversations.open': { perSecond: 50 / 60, burst: 50 },
+  'chat.update': { perSecond: 50 / 60, burst: 50 },
+  // chat.postMessage: about one message a second per channel, short bursts allowed.
+  'chat.postMessage': { perSecond: 1, burst: 3 },
+};
+
+/** Lanes: "method" or, for chat.postMessage, "chat.postMessage:CHANNEL". */
+export function slackLaneRule(lane: string): LaneRule | null {
+  const [method, channel] = lane.split(':') as [string, string | undefined];
+  if (method === 'chat.postMessage') return channel ? SLACK_LANES[method]! : null;
+  return SLACK_LANES[method] ?? null;
+}
+
+/**
+ * A WebClient for outbox deliveries. It never waits or retries by itself: a 429
+ * surfaces at once with its Retry-After so the outbox can schedule the retry
+ * durably instead of holding a pass (and every conversation behind it) asleep.
+ */
+export function deliveryClient(apiUrl: string | undefined, timeoutMs = 10_000): WebClient {
+  return new webApi.WebClient(undefined, {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: timeoutMs,
+    logLevel: webApi.LogLevel.ERROR,
+  });
+}
+
+/**
+ * Circulate's Slack platform port: the outbox delivers through it. Private
+ * messages go to the user's DM with the bot, introductions to one group DM
+ * with both members; bots and deactivated users are never messaged.
+ */
+export class SlackPort implements PlatformPort {
+  readonly platform = 'slack';
+  private readonly client: WebClient;
+  readonly users: UserDirectory;
+  private tokenFor: TokenSource | undefined;
+
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly options: SlackPortOptions) {
+    this.client = options.client ?? deliveryClient(options.apiUrl, options.timeoutMs);
+    this.limiter = options.limiter ?? new RateLimiter(slackLaneRule);
+    this.users = options.users ?? new UserDirectory();
+    const fixed = options.botToken;
+    this.tokenFor = options.tokenFor ?? (fixed ? async () => fixed : undefined);
+  }
+
+  /** Switches to per-workspace tokens (OAuth installs); the port exists before the database that holds them. */
+  useTokens(source: TokenSource): void {
+    this.tokenFor = source;
+  }
+
+  async postToChannel(teamId: string, channelId: string, message: Message): Promise<DeliveryReceipt> {
+    return this.post(teamId, channelId, message);
+  }
+
+  async sendPrivate(teamId: string, platformUserId: string, message: Message): Promise<DeliveryReceipt> {
+    await this.requireHuman(teamId, platformUserId);
+    // Posting to a user id lands in the app's DM with them and answers with the D… channel for later updates.
+    return this.post(teamId, platformUserId, message, platformUserId);
+  }
+
+  async openConversation(teamId: string, platformUserIds: string[], _title: string, message: Message): Promise<DeliveryReceipt> {
+    for (const id of platformUserIds) await this.requireHuman(teamId, id);
+    const token = await this.token(teamId);
+    const users = [...new Set(platformUserIds)].join(',');
+    let channel: string | undefined;
+    try {
+      await this.limiter.acquire('conversations.open');
+      const res = await this.client.conversations.open({ token, users });
+      channel = (res.channel as { id?: string } | undefined)?.id;
+    } catch (error) {
+      throw this.fail(error, 'conversations.open', teamId);
+    }
+    if (!channel) throw new DeliveryError('conversations.open: no channel', { retryable: true, code: 'no_channel' });
+    return this.post(teamId, channel, message);
+  }
+
+  async updateMessage(teamId: string, receipt: DeliveryReceipt, message: Message): Promise<void> {
+    const token = await this.token(teamId);
+    try {
+      await this.limiter.acquire('chat.update');
+      await this.client.chat.update({ token, channel: receipt.channelId, ts: receipt.messageId, ...renderMessage(message) });
+    } catch (error) {
+      throw this.fail(error, 'chat.update', teamId);
+    }
+  }
+
+  async lookupUser(teamId: string, platformUserId: string): Promise<PlatformUser | null> {
+    const user = await this.user(teamId, platformUserId).catch(() => null);
+    if (!user || user.isBot || user.deleted) return null;
+    return { platformUserId, displayName: user.displayName, timeZone: user.timeZone };
+  }
+
+  private async post(teamId: string, channel: string, message: Message, userId?: string): Promise<DeliveryReceipt> {
+    const token = await this.token(teamId);
+    try {
+      await this.limiter.acquire(`chat.postMessage:${channel}`);
+      const res = await this.client.chat.postMessage({ token, channel, ...renderMessage(message), unfurl_links: false, unfurl_media: false });
+      return { channelId: res.channel ?? channel, messageId: res.ts ?? '' };
+    } catch (error) {
+      throw this.fail(error, 'chat.postMessage', teamId, userId);
+    }
+  }
+
+  private async user(teamId: string, userId: string): Promise<SlackUser> {
+    const token = await this.token(teamId);
+    // Cached users cost no call; only a real users.info waits for the lane.
+    return this.users.get(this.client, token, teamId, userId, () => this.limiter.acquire('users.info'));
+  }
+
+  /** Refuses, permanently, to message bots, deactivated or unknown users. */
+  private async requireHuman(teamId: string, userId: string): Promise<void> {
+    let user: SlackUser;
+    try {
+      user = await this.user(teamId, userId);
+    } catch (error) {
+      if (error instanceof UnknownSlackUser) {
+        throw this.logged(new DeliveryError(`users.info: user_not_found`, { retryable: false, code: 'user_not_found' }), 'users.info', teamId);
+      }
+      throw this.fail(error, 'users.info', teamId);
+    }
+    if (user.isBot) throw this.logged(new DeliveryError('refusing to message a bot', { retryable: false, code: 'user_is_bot' }), 'users.info', teamId);
+    if (user.deleted) {
+      throw this.logged(new DeliveryError('user is deactivated', { retryable: false, code: 'account_inactive' }), 'users.info', teamId);
+    }
+  }
+
+  private async token(teamId: string): Promise<string> {
+    try {
+      if (!this.tokenFor) throw new Error('no bot token or installation store configured');
+      return await this.tokenFor(teamId);
+    } catch (error) {
+      throw this.logged(
+        new DeliveryError(`no Slack installation for team ${teamId}: ${String(error)}`, { retryable: false, code: 'not_installed' }),
+        'installation',
+        teamId,
+      );
+    }
+  }
+
+  private fail(error: unknown, method: string, teamId: string, userId?: string): DeliveryError {
+    return this.logged(classifySlackError(error, method, userId), method, teamId);
+  }
+
+  private logged(error: DeliveryError, method: string, teamId: string): DeliveryError {
+    const entry = { method, code: error.options.code, team: teamId, retryable: error.options.retryable, retryAfterMs: error.options.retryAfterMs };
+    if (error.options.retryable) this.options.log.warn(entry, 'Slack call failed; the outbox will retry');
+    else this.options.log.error(entry, 'Slack call failed permanently; recorded for moderators');
+    return error;
+  }
+}
+
+/** The port the outbox delivers Slack messages through. */
+export function createSlackPort(options: SlackPortOptions): SlackPort {
+  return new SlackPort(options);
+}
