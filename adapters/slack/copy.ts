@@ -1,0 +1,13 @@
+import { message, p } from '../../src/messages/build.ts';
+import type { Message } from '../../src/messages/model.ts';
+
+/**
+ * The few sentences only the Slack adapter says: transport problems the core
+ * never sees. Kept apart from the logic, like the core's own copy.
+ */
+
+export const formDidNotOpen = (): Message =>
+  message(p('Slack did not let us open the form in time. Please run the command again, or type the details after it (see /network help).'));
+
+export const stillWorking = (): Message =>
+  message(p('That took longer than Slack allows, so the form closed. Your answer is being saved; you will get a message here when it is done.'));

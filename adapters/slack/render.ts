@@ -1,0 +1,189 @@
+import { plainText } from '../../src/messages/build.ts';
+import type { Block, Button, Message, Span } from '../../src/messages/model.ts';
+
+/**
+ * Block Kit rendering of the neutral message model. Two promises hold here and
+ * nowhere else: member text can never ping (every text span is escaped, so a
+ * typed `<!channel>` shows as text), and nothing we send breaks a Block Kit
+ * limit (long content is split or trimmed with a visible "…more" instead of
+ * Slack answering `invalid_blocks`).
+ */
+
+/** The Block Kit limits we render within (https://api.slack.com/reference/block-kit). */
+export const LIMITS = {
+  messageBlocks: 50,
+  viewBlocks: 100,
+  sectionText: 3000,
+  sectionFields: 10,
+  fieldText: 2000,
+  headerText: 150,
+  buttonText: 75,
+  buttonValue: 2000,
+  actionId: 255,
+  actionsElements: 25,
+  fallbackText: 3000,
+} as const;
+
+/** A Block Kit block as JSON; the adapter only builds, never reads, these. */
+export type SlackBlock = Record<string, unknown>;
+
+/** What `chat.postMessage`, `chat.update` and `respond()` need: blocks plus the notification text. */
+export interface RenderedMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+const MORE = '…more';
+
+/** Escapes the three characters Slack treats as control sequences in mrkdwn and `text`. */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts plain text to `max` characters, ending with an ellipsis when anything was cut. */
+export function trimPlain(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+/**
+ * Cuts mrkdwn to `max` characters without splitting an entity (`&amp;`) or a
+ * `<…>` token, ending with a visible "…more".
+ */
+export function trimMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = Math.max(0, max - MORE.length - 1);
+  const amp = text.lastIndexOf('&', cut);
+  if (amp >= 0 && text.indexOf(';', amp) >= cut) cut = amp;
+  const open = text.lastIndexOf('<', cut);
+  if (open >= 0 && text.indexOf('>', open) >= cut) cut = open;
+  return `${text.slice(0, cut).trimEnd()} ${MORE}`;
+}
+
+const SAFE_URL = /^(https?:\/\/|mailto:)[^\s]+$/i;
+
+/** Inline spans as mrkdwn. Only `mention` spans produce a real `<@U…>`. */
+export function renderSpans(spans: Span[]): string {
+  return spans
+    .map((s) => {
+      switch (s.kind) {
+        case 'text':
+          return escapeText(s.text);
+        case 'bold':
+          return wrap('*', renderSpans(s.children));
+        case 'italic':
+          return wrap('_', renderSpans(s.children));
+        case 'link': {
+          const label = escapeText(s.label).replace(/\|/g, '¦');
+          if (!SAFE_URL.test(s.url)) return label;
+          const url = s.url.replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
+          return `<${url}|${label}>`;
+        }
+        case 'mention':
+          return /^[UW][A-Z0-9]+$/.test(s.platformUserId) ? `<@${s.platformUserId}>` : escapeText(`@${s.name}`);
+      }
+    })
+    .join('');
+}
+
+/** Slack only formats `*x*` when the markers hug the text, so whitespace moves outside. */
+function wrap(marker: string, inner: string): string {
+  const match = /^(\s*)([\s\S]*?)(\s*)$/.exec(inner)!;
+  return match[2] ? `${match[1]}${marker}${match[2]}${marker}${match[3]}` : inner;
+}
+
+/** Splits long mrkdwn into chunks at line or word breaks, never inside a `<…>` or `&…;`. */
+export function splitMrkdwn(text: string, max: number): string[] {
+  const chunks: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf('\n', max);
+    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
+    if (cut < max / 2) cut = max;
+    const open = rest.lastIndexOf('<', cut);
+    if (open > 0 && rest.indexOf('>', open) >= cut) cut = open;
+    const amp = rest.lastIndexOf('&', cut);
+    if (amp > 0 && rest.indexOf(';', amp) >= cut) cut = amp;
+    chunks.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).replace(/^[\n ]/, '');
+  }
+  if (rest.length || chunks.length === 0) chunks.push(rest);
+  return chunks;
+}
+
+function section(text: string): SlackBlock[] {
+  return splitMrkdwn(text, LIMITS.sectionText).map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: chunk || ' ' } }));
+}
+
+/** A neutral button as a Block Kit button; `action_id` and `value` carry the core's routing. */
+export function renderButton(button: Button): SlackBlock {
+  return {
+    type: 'button',
+    action_id: button.actionId.slice(0, LIMITS.actionId),
+    text: { type: 'plain_text', text: trimPlain(button.label, LIMITS.buttonText), emoji: true },
+    value: button.payload.slice(0, LIMITS.buttonValue),
+    ...(button.style ? { style: button.style } : {}),
+  };
+}
+
+function renderBlock(block: Block): SlackBlock[] {
+  switch (block.kind) {
+    case 'heading':
+      return [{ type: 'header', text: { type: 'plain_text', text: trimPlain(block.text, LIMITS.headerText) || ' ', emoji: true } }];
+    case 'paragraph':
+      return section(renderSpans(block.spans));
+    case 'list':
+      return section(block.items.map((item) => `• ${renderSpans(item)}`).join('\n'));
+    case 'fields': {
+      const out: SlackBlock[] = [];
+      for (let i = 0; i < block.fields.length; i += LIMITS.sectionFields) {
+        const fields = block.fields.slice(i, i + LIMITS.sectionFields).map((f) => ({
+          type: 'mrkdwn',
+          text: trimMrkdwn(`*${escapeText(f.label)}*\n${renderSpans(f.value)}`, LIMITS.fieldText),
+        }));
+        out.push({ type: 'section', fields });
+      }
+      return out;
+    }
+    case 'actions': {
+      const out: SlackBlock[] = [];
+      for (let i = 0; i < block.buttons.length; i += LIMITS.actionsElements) {
+        out.push({ type: 'actions', elements: block.buttons.slice(i, i + LIMITS.actionsElements).map(renderButton) });
+      }
+      return out;
+    }
+    case 'divider':
+      return [{ type: 'divider' }];
+  }
+}
+
+/**
+ * Renders blocks within a block budget. When the content needs more, the last
+ * block says how much was left out, and every actions block is kept if it fits,
+ * because a message whose buttons were trimmed away could not be answered.
+ */
+export function renderBlocks(msg: Message, maxBlocks: number): SlackBlock[] {
+  const all = msg.blocks.flatMap(renderBlock);
+  if (all.length <= maxBlocks) return all;
+  const actionBlocks = all.filter((b) => b.type === 'actions');
+  const keepActions = actionBlocks.length < maxBlocks / 2 ? actionBlocks : [];
+  const room = maxBlocks - 1 - keepActions.length;
+  const content = all.filter((b) => !keepActions.includes(b));
+  const shown = content.slice(0, room);
+  const hidden = content.length - shown.length;
+  const note: SlackBlock = {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `${MORE} (${hidden} more ${hidden === 1 ? 'part' : 'parts'} not shown here)` }],
+  };
+  return [...shown, note, ...keepActions];
+}
+
+/**
+ * A message for `chat.postMessage`/`respond()`: blocks within the 50-block limit
+ * and the escaped plain-text fallback Slack uses for notifications. The fallback
+ * is escaped too, because Slack parses `<!channel>` in `text` as well.
+ */
+export function renderMessage(msg: Message): RenderedMessage {
+  const text = trimMrkdwn(escapeText(plainText(msg)), LIMITS.fallbackText) || ' ';
+  return { text, blocks: renderBlocks(msg, LIMITS.messageBlocks) };
+}

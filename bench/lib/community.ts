@@ -1,0 +1,120 @@
+/**
+ * Synthetic but realistic library-career communities for the matching benchmark and
+ * tests: mixed career stages, sectors and specialties written the way members write
+ * them (spelling variants included), offers with capacities, open asks, time zones,
+ * weekly availability, blocks and a history of past matches. Seeded, so every run and
+ * every algorithm sees the same community.
+ */
+import { mulberry32 } from '../../src/matching/rng.ts';
+import type { AvailabilitySlot, CareerStage, MatchContext, MemberSnapshot, PastPair } from '../../src/matching/types.ts';
+
+const STAGES: [CareerStage, number][] = [
+  ['student', 0.22],
+  ['early', 0.28],
+  ['mid', 0.25],
+  ['senior', 0.13],
+  ['returning', 0.08],
+];
+const ZONES = [
+  'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Toronto',
+  'America/Vancouver', 'Europe/London', 'Europe/Dublin', 'Australia/Sydney', 'Pacific/Auckland', 'Asia/Singapore',
+];
+const AREAS = [
+  'academic library', 'University library', 'public library', 'Public libraries', 'school library',
+  'K-12 school librarian', 'special collections', 'archives', 'law library', 'medical library',
+  'technical services', 'cataloging', 'Cataloguing & metadata', 'digital collections', 'youth services',
+  'reference', 'instruction', 'systems', 'records management', 'museum',
+];
+const OFFER_TOPICS = [
+  'Cover letters', 'resume review', 'CV feedback', 'interview prep', 'mock interviews', 'salary negotiation',
+  'archives', 'archival processing', 'metadata', 'cataloguing', 'cataloging', 'MARC records', 'instruction',
+  'information literacy', 'reference interview', 'youth services', 'storytime', 'digitization', 'digitisation',
+  'research data management', 'GIS', 'UX research', 'usability', 'management', 'leadership',
+  'collection development', 'e-resources licensing', 'library school applications', 'MLIS choices',
+  'networking at conferences', 'open access', 'copyright', 'systematic reviews', 'law librarianship',
+  'school library media', 'grant writing', 'zine libraries', 'podcasting', 'makerspaces',
+];
+const ASK_TOPICS = [
+  'cover letter', 'my resume', 'interviews for academic jobs', 'salary negotiation', 'getting into archives',
+  'cataloging jobs', 'metadata careers', 'teaching one-shots', 'public library careers', 'youth services jobs',
+  'becoming a school librarian', 'digital collections', 'data services', 'UX in libraries', 'moving into management',
+  'first library job', 'returning to library work', 'law libraries', 'health sciences libraries', 'MLIS programs',
+  'makerspaces', 'zine collections', 'special collections', 'reference work', 'collection development',
+];
+const SLOTS: AvailabilitySlot[] = [
+  'weekday-mornings', 'weekday-afternoons', 'weekday-evenings', 'weekend-mornings', 'weekend-afternoons', 'weekend-evenings',
+];
+const NAMES = ['Dana', 'Lee', 'Ana', 'Sam', 'Priya', 'Jo', 'Max', 'Ines', 'Tomas', 'Mei', 'Kofi', 'Ruth', 'Alex', 'Noor'];
+
+const DAY = 86_400_000;
+
+export interface Community {
+  members: MemberSnapshot[];
+  ctx: MatchContext;
+}
+
+/** A community of `size` members with about `historyPerMember` past matches each. */
+export function generateCommunity(size: number, seed = 1, historyPerMember = 3): Community {
+  const rand = mulberry32(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const stage = (): CareerStage => {
+    let r = rand();
+    for (const [s, p] of STAGES) {
+      if (r < p) return s;
+      r -= p;
+    }
+    return 'mid';
+  };
+  const members: MemberSnapshot[] = [];
+  for (let i = 0; i < size; i++) {
+    const careerStage = rand() < 0.1 ? null : stage();
+    const senior = careerStage === 'mid' || careerStage === 'senior';
+    const nOffers = senior ? 1 + Math.floor(rand() * 3) : Math.floor(rand() * 2);
+    const nAsks = senior ? Math.floor(rand() * 2) : 1 + Math.floor(rand() * 2);
+    const availability = rand() < 0.25 ? [] : SLOTS.filter(() => rand() < 0.35);
+    const helpedCount = Math.floor(rand() * (senior ? 12 : 3));
+    const receivedCount = Math.floor(rand() * (senior ? 3 : 8));
+    members.push({
+      id: `m${i}`,
+      displayName: `${pick(NAMES)} ${String.fromCharCode(65 + (i % 26))}.`,
+      careerStage,
+      timeZone: rand() < 0.05 ? null : pick(ZONES),
+      areas: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => pick(AREAS)),
+      organisations: rand() < 0.5 ? ['ALA'] : [],
+      offers: Array.from({ length: nOffers }, () => ({
+        topic: pick(OFFER_TOPICS),
+        details: '',
+        capacityPerMonth: 1 + Math.floor(rand() * 4),
+      })),
+      asks: Array.from({ length: nAsks }, () => ({ topic: pick(ASK_TOPICS), details: '' })),
+      availability,
+      helpedCount,
+      receivedCount,
+      helperLoadThisMonth: Math.floor(rand() * 3),
+      paused: rand() < 0.02,
+      removed: rand() < 0.005,
+    });
+  }
+  const now = new Date('2026-01-05T09:00:00Z');
+  const history: PastPair[] = [];
+  const pastRounds = Math.max(1, Math.round(historyPerMember));
+  // Past rounds: each member met a few random others, spread over two years (some recently).
+  for (let r = 0; r < pastRounds; r++) {
+    const at = new Date(now.getTime() - Math.floor(rand() * 730) * DAY);
+    for (let i = 0; i < size; i++) {
+      if (rand() < 0.5) continue;
+      const j = Math.floor(rand() * size);
+      if (j !== i) history.push({ a: `m${i}`, b: `m${j}`, at });
+    }
+  }
+  const blocks: MatchContext['blocks'] = [];
+  for (let i = 0; i < Math.ceil(size / 200); i++) {
+    const a = Math.floor(rand() * size);
+    const b = Math.floor(rand() * size);
+    if (a !== b) blocks.push({ blocker: `m${a}`, blocked: `m${b}` });
+  }
+  return {
+    members,
+    ctx: { now, rematchWindowDays: 84, history, blocks, customTopics: [], seed },
+  };
+}
