@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import type PgModule from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './tables.ts';
 
@@ -17,8 +18,13 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
-// pg returns BIGINT (bigserial) as a string by default; our sequences fit in a double.
-pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+/** pg is loaded only for PostgreSQL URLs, so a SQLite deployment never pays for it. */
+function loadPg(): typeof PgModule {
+  const pg = createRequire(import.meta.url)('pg') as typeof PgModule;
+  // pg returns BIGINT (bigserial) as a string by default; our sequences fit in a double.
+  pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+  return pg;
+}
 
 /**
  * Opens SQLite (a file, created with its folder if missing, or `:memory:`) or
@@ -26,7 +32,7 @@ pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
  */
 export function openDatabase(url: string, options: { searchPath?: string } = {}): Db {
   if (isPostgresUrl(url)) {
-    const pool = new pg.Pool({
+    const pool = new (loadPg().Pool)({
       connectionString: url,
       max: 10,
       ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),

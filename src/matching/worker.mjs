@@ -1,7 +1,12 @@
-// Plain-JS entry for the matching worker thread. A worker does not reliably inherit
-// tsx's loader (vitest, plain node --import, tsx itself all differ), so register it
-// here and then load the TypeScript implementation.
-import { register } from 'tsx/esm/api';
+// Plain-JS entry for the matching worker thread. In a compiled build the worker
+// sits beside this file as worker.js; from source (tsx, vitest) a worker does not
+// reliably inherit tsx's loader, so register it here and load the TypeScript.
+import { existsSync } from 'node:fs';
 
-register();
-await import('./worker.ts');
+if (existsSync(new URL('./worker.js', import.meta.url))) {
+  await import(new URL('./worker.js', import.meta.url).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('./worker.ts', import.meta.url).href);
+}
