@@ -24,9 +24,10 @@ import { runRound } from '../src/flows/rounds.ts';
 import { RateLimiter, type LaneRule } from '../src/outbox/rate-limiter.ts';
 import { enqueue } from '../src/outbox/outbox.ts';
 import { settingsFor } from '../src/settings.ts';
+import { fork } from 'node:child_process';
 import { DEFAULT_RATE_LIMITS, type RateLimitRule } from '../test/fakes/slack/rate-limit.ts';
-import { startFakeSlackApi } from '../test/fakes/slack/web-api.ts';
 import { FAKE_TEAM } from '../test/fakes/slack/defaults.ts';
+import type { FanoutReport } from './lib/fanout-fake.ts';
 import { recordSection } from './lib/record.ts';
 
 const INTRODUCTIONS = Number(process.env.FANOUT_INTRODUCTIONS ?? 10_000);
@@ -67,16 +68,35 @@ function floorSeconds(calls: Record<string, number>): { seconds: number; method:
   return best;
 }
 
+/** Starts the fake Slack API in a child process and talks to it over IPC. */
+async function startFake(setup: { users: number; limits: Record<string, RateLimitRule>; failureRate: number; methods: string[] }) {
+  const child = fork(new URL('./lib/fanout-fake.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'] });
+  const next = () => new Promise<unknown>((resolve) => child.once('message', resolve));
+  const started = next();
+  child.send(setup);
+  const { ready } = (await started) as { ready: { apiUrl: string; token: string } };
+  return {
+    apiUrl: ready.apiUrl,
+    token: ready.token,
+    request(message: string): Promise<unknown> {
+      const reply = next();
+      child.send(message);
+      return reply;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
+}
+
 async function main(): Promise<void> {
   const log = pino({ level: 'silent' });
   const dir = mkdtempSync(join(tmpdir(), 'circulate-fanout-'));
   const members = INTRODUCTIONS * 2;
-  const users = Array.from({ length: members }, (_, i) => ({ id: `U${String(i).padStart(7, '0')}`, name: `member${i}`, realName: `Member ${i}` }));
-  const fake = await startFakeSlackApi({
-    users,
-    rateLimits: limits,
-    randomFailures: { rate: FAILURE_RATE, statuses: [429, 500], seed: 7, methods: [...METHODS], retryAfter: 1 },
-  });
+  const users = Array.from({ length: members }, (_, i) => ({ id: `U${String(i).padStart(7, '0')}`, realName: `Member ${i}` }));
+  const fake = await startFake({ users: members, limits, failureRate: FAILURE_RATE, methods: [...METHODS] });
   const config = loadConfig({ DATABASE_URL: join(dir, 'fanout.db'), LOG_LEVEL: 'silent', REMATCH_WINDOW_WEEKS: '0' });
   const clock = new ManualClock(null);
   const limiter = new RateLimiter(laneRule);
@@ -131,7 +151,7 @@ async function main(): Promise<void> {
   console.log(`round: ${members} members paired into ${queued.n} introductions in ${roundSeconds.toFixed(1)} s (not timed below)`);
 
   // Delivery: the dispatcher runs as in production until nothing is pending.
-  fake.reset();
+  await fake.request('reset');
   const start = performance.now();
   const stop = app.core.dispatcher.runContinuously(250);
   for (;;) {
@@ -143,21 +163,17 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - start) / 1000;
 
   // Each introduction is a group DM between its two members: exactly one post each.
-  const stats = fake.stats();
-  const posts = new Map<string, number>();
-  for (const call of fake.callsTo('chat.postMessage')) {
-    if (call.status !== 200 || !(call.response as { ok?: boolean }).ok) continue;
-    const channel = String(call.args.channel);
-    posts.set(channel, (posts.get(channel) ?? 0) + 1);
-  }
+  const report = ((await fake.request('report')) as { report: FanoutReport }).report;
+  const posts = Object.values(report.posts);
   const expected = INTRODUCTIONS;
-  const delivered = [...posts.values()].filter((n) => n >= 1).length;
-  const duplicates = [...posts.values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
+  const delivered = posts.filter((n) => n >= 1).length;
+  const duplicates = posts.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
   const failed = await database.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'failed').executeTakeFirstOrThrow();
-  const successful = Object.fromEntries(METHODS.map((m) => [m, fake.callsTo(m).filter((c) => c.status === 200 && (c.response as { ok?: boolean }).ok).length]));
+  const successful = report.successful;
   const floor = floorSeconds(successful);
-  const injected = fake.calls.filter((c) => c.injected).length;
-  const got429 = fake.calls.filter((c) => c.status === 429 && !c.injected).length;
+  const injected = report.injected;
+  const got429 = report.realRateLimited;
+  const stats = report.stats;
 
   const rows = [
     ['introductions', String(expected)],
@@ -172,14 +188,6 @@ async function main(): Promise<void> {
     ['injected failures (429 and 500)', String(injected)],
     ['real 429s from the limits', String(got429)],
   ];
-  if (process.env.FANOUT_DEBUG) {
-    const t0 = fake.calls[0]?.at ?? 0;
-    for (const m of METHODS) {
-      const secs = new Map<number, number>();
-      for (const c of fake.callsTo(m)) secs.set(Math.floor((c.at - t0) / 2000), (secs.get(Math.floor((c.at - t0) / 2000)) ?? 0) + 1);
-      console.log(m, [...secs.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k * 2}s:${v}`).join(' '));
-    }
-  }
   const table = ['| measure | value |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
   console.log(table);
   console.log(`calls by method: ${JSON.stringify(stats)}`);
@@ -210,7 +218,7 @@ async function main(): Promise<void> {
   }
   await app.close();
   await database.close();
-  await fake.close();
+  await fake.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -42,6 +42,7 @@ export function backoffMs(policy: RetryPolicy, attempts: number, retryAfterMs?: 
  */
 export class Dispatcher {
   private running: Promise<number> | null = null;
+  private readonly communities = new Map<string, { platform: string; platform_id: string }>();
   private again = false;
 
   constructor(
@@ -166,11 +167,7 @@ export class Dispatcher {
   }
 
   private async deliver(row: OutboxRow): Promise<boolean> {
-    const community = await this.db
-      .selectFrom('communities')
-      .select(['platform', 'platform_id'])
-      .where('id', '=', row.community_id)
-      .executeTakeFirst();
+    const community = await this.communityOf(row.community_id);
     const port = community ? this.ports.get(community.platform) : undefined;
     if (!community || !port) {
       await this.release(row, 'community or platform adapter missing', false);
@@ -211,6 +208,15 @@ export class Dispatcher {
       await this.release(row, String(known?.options.code ?? error), retryable, known?.options.retryAfterMs);
       return false;
     }
+  }
+
+  /** A community's platform and platform id never change, so one lookup serves every row. */
+  private async communityOf(id: string): Promise<{ platform: string; platform_id: string } | undefined> {
+    const cached = this.communities.get(id);
+    if (cached) return cached;
+    const row = await this.db.selectFrom('communities').select(['platform', 'platform_id']).where('id', '=', id).executeTakeFirst();
+    if (row) this.communities.set(id, row);
+    return row;
   }
 
   private async release(row: OutboxRow, reason: string, retryable: boolean, retryAfterMs?: number): Promise<void> {
