@@ -5,7 +5,9 @@ import { createMatch, getMatch, getParticipants, matchesForRequest, transitionMa
 import { createRequest, getRequest, listOpenRequests, transitionRequest } from '../db/requests.ts';
 import type { CommunityRow, MatchRow, MemberRow, RequestRow } from '../db/tables.ts';
 import { UserError } from '../errors.ts';
-import { rankHelpers } from '../matching/index.ts';
+import { rankHelpers, textSimilarity } from '../matching/index.ts';
+import { parseList } from '../db/json.ts';
+import { listActiveOffers } from '../db/offers.ts';
 import * as copy from '../messages/copy/intro.ts';
 import * as rhythmCopy from '../messages/copy/rhythm.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
@@ -133,7 +135,7 @@ export async function askNextHelper(
     now,
   );
   await scheduleTimer(ctx.db, community.id, TIMER_RESPONSE_DUE, match.id, new Date(now.getTime() + ctx.settings.responseWindowHours * HOUR), now);
-  const view = introView(request, requester, helper, helperFacing(pick.explanation, requester.display_name));
+  const view = introView(request, requester, helper, await whyYouText(ctx, community, helper, request, requester, Boolean(namedEligible)));
   return { asked: true, outgoing: [{ to: privateTo(helper), message: copy.invitation(view, match.id) }] };
 }
 
@@ -141,9 +143,30 @@ function isBlocked(blocks: { blocker: string; blocked: string }[], a: string, b:
   return blocks.some((x) => (x.blocker === a && x.blocked === b) || (x.blocker === b && x.blocked === a));
 }
 
-/** Explanations are written to the requester ("you asked about"); the helper sees them reframed. */
-function helperFacing(explanation: string, requesterName: string): string {
-  return explanation ? `${explanation} (as explained to ${requesterName})` : `${requesterName}'s question matches what you offered.`;
+/**
+ * The engine's explanation is written to the requester ("… which you asked about");
+ * the helper is told, in their own terms, which of their offers or areas matched.
+ */
+async function whyYouText(
+  ctx: HandlerContext,
+  community: CommunityRow,
+  helper: MemberRow,
+  request: RequestRow,
+  requester: MemberRow,
+  named: boolean,
+): Promise<string> {
+  if (named) return copy.whyYou.named(requester.display_name);
+  const asked = `${request.topic} ${request.questions}`;
+  const offers = await listActiveOffers(ctx.db, community.id, helper.id);
+  const bestOffer = offers
+    .map((o) => ({ topic: o.topic, score: textSimilarity(`${o.topic} ${o.details}`, asked) }))
+    .sort((a, b) => b.score - a.score)[0];
+  if (bestOffer && bestOffer.score > 0) return copy.whyYou.offer(bestOffer.topic, requester.display_name, request.topic);
+  const area = parseList(helper.areas)
+    .map((a) => ({ a, score: textSimilarity(a, asked) }))
+    .sort((x, y) => y.score - x.score)[0];
+  if (area && area.score > 0) return copy.whyYou.area(area.a, requester.display_name, request.topic);
+  return copy.whyYou.general(requester.display_name, request.topic);
 }
 
 function introView(request: RequestRow, requester: MemberRow, helper: MemberRow, why: string): copy.IntroView {

@@ -302,33 +302,16 @@ class BlossomSolver {
     // Least-slack edges from the new blossom to each neighbouring S-blossom.
     const bestEdgeTo = this.bestEdgeTo;
     const touched: number[] = [];
-    const consider = (edge: number): void => {
-      let i = this.endpoint[2 * edge]!;
-      let j = this.endpoint[2 * edge + 1]!;
-      if (this.inBlossom[j] === b) {
-        const tmp = i;
-        i = j;
-        j = tmp;
-      }
-      const bj = this.inBlossom[j]!;
-      if (bj !== b && this.label[bj] === 1) {
-        const cur = bestEdgeTo[bj]!;
-        if (cur === -1) {
-          bestEdgeTo[bj] = edge;
-          touched.push(bj);
-        } else if (this.slack(edge) < this.slack(cur)) bestEdgeTo[bj] = edge;
-      }
-    };
     for (const sub of path) {
       const list = this.blossomBestEdges[sub];
       if (list === null || list === undefined) {
         count = this.leaves(sub);
         for (let i = 0; i < count; i++) {
           const x = this.leafBuf[i]!;
-          for (let q = this.nbStart[x]!; q < this.nbStart[x + 1]!; q++) consider(this.neighbend[q]! >> 1);
+          for (let q = this.nbStart[x]!; q < this.nbStart[x + 1]!; q++) this.considerBestTo(b, this.neighbend[q]! >> 1, touched);
         }
       } else {
-        for (let q = 0; q < list.length; q++) consider(list[q]!);
+        for (let q = 0; q < list.length; q++) this.considerBestTo(b, list[q]!, touched);
       }
       this.blossomBestEdges[sub] = null;
       this.bestEdge[sub] = -1;
@@ -351,6 +334,23 @@ class BlossomSolver {
     this.addS(b);
   }
 
+  /**
+   * Records edge as b's least-slack edge to the S-blossom at its other end. A method,
+   * not a closure: the tsx loader names every closure it creates, which is costly here.
+   */
+  private considerBestTo(b: number, edge: number, touched: number[]): void {
+    let j = this.endpoint[2 * edge + 1]!;
+    if (this.inBlossom[j] === b) j = this.endpoint[2 * edge]!;
+    const bj = this.inBlossom[j]!;
+    if (bj !== b && this.label[bj] === 1) {
+      const cur = this.bestEdgeTo[bj]!;
+      if (cur === -1) {
+        this.bestEdgeTo[bj] = edge;
+        touched.push(bj);
+      } else if (this.slack(edge) < this.slack(cur)) this.bestEdgeTo[bj] = edge;
+    }
+  }
+
   private expandBlossom(b: number, endStage: boolean): void {
     const n = this.n;
     const childs = this.blossomChilds[b]!;
@@ -366,8 +366,6 @@ class BlossomSolver {
     }
     if (!endStage && this.label[b] === 2) {
       const len = childs.length;
-      const at = (j: number): number => childs[j < 0 ? j + len : j]!;
-      const endpAt = (j: number): number => endps[j < 0 ? j + len : j]!;
       const entryChild = this.inBlossom[this.endpoint[this.labelEnd[b]! ^ 1]!]!;
       let j = childs.indexOf(entryChild);
       let jstep: number;
@@ -383,15 +381,15 @@ class BlossomSolver {
       let p = this.labelEnd[b]!;
       while (j !== 0) {
         this.label[this.endpoint[p ^ 1]!] = 0;
-        this.label[this.endpoint[endpAt(j - endptrick) ^ endptrick ^ 1]!] = 0;
+        this.label[this.endpoint[endps[j - endptrick < 0 ? j - endptrick + len : j - endptrick]! ^ endptrick ^ 1]!] = 0;
         this.assignLabel(this.endpoint[p ^ 1]!, 2, p);
-        this.allow[endpAt(j - endptrick) >> 1] = 1;
+        this.allow[endps[j - endptrick < 0 ? j - endptrick + len : j - endptrick]! >> 1] = 1;
         j += jstep;
-        p = endpAt(j - endptrick) ^ endptrick;
+        p = endps[j - endptrick < 0 ? j - endptrick + len : j - endptrick]! ^ endptrick;
         this.allow[p >> 1] = 1;
         j += jstep;
       }
-      let bv = at(j);
+      let bv = childs[j < 0 ? j + len : j]!;
       this.label[this.endpoint[p ^ 1]!] = 2;
       this.label[bv] = 2;
       this.addT(bv);
@@ -399,8 +397,8 @@ class BlossomSolver {
       this.labelEnd[bv] = p;
       this.bestEdge[bv] = -1;
       j += jstep;
-      while (at(j) !== entryChild) {
-        bv = at(j);
+      while (childs[j < 0 ? j + len : j]! !== entryChild) {
+        bv = childs[j < 0 ? j + len : j]!;
         if (this.label[bv] === 1) {
           j += jstep;
           continue;
@@ -524,24 +522,23 @@ class BlossomSolver {
   private recomputeBlossomBest(b: number): number {
     let best = -1;
     let bestSlack = 0;
-    const take = (k: number): void => {
-      let j = this.endpoint[2 * k]!;
-      if (this.inBlossom[j] === b) j = this.endpoint[2 * k + 1]!;
-      const bj = this.inBlossom[j]!;
-      if (bj === b || this.label[bj] !== 1) return;
-      const sl = this.slack(k);
-      if (best === -1 || sl < bestSlack) {
-        best = k;
-        bestSlack = sl;
-      }
-    };
     const list = b >= this.n ? this.blossomBestEdges[b] : null;
-    if (list) {
-      for (let i = 0; i < list.length; i++) take(list[i]!);
-    } else {
-      const count = this.leaves(b);
-      const verts = this.leafBuf.slice(0, count);
-      for (const x of verts) for (let q = this.nbStart[x]!; q < this.nbStart[x + 1]!; q++) take(this.neighbend[q]! >> 1);
+    const count = list ? list.length : this.leaves(b);
+    for (let i = 0; i < count; i++) {
+      const x = this.leafBuf[i]!;
+      const qEnd = list ? 1 : this.nbStart[x + 1]!;
+      for (let q = list ? 0 : this.nbStart[x]!; q < qEnd; q++) {
+        const k = list ? list[i]! : this.neighbend[q]! >> 1;
+        let j = this.endpoint[2 * k]!;
+        if (this.inBlossom[j] === b) j = this.endpoint[2 * k + 1]!;
+        const bj = this.inBlossom[j]!;
+        if (bj === b || this.label[bj] !== 1) continue;
+        const sl = this.slack(k);
+        if (best === -1 || sl < bestSlack) {
+          best = k;
+          bestSlack = sl;
+        }
+      }
     }
     return best;
   }

@@ -25,6 +25,30 @@ export interface CandidateGraph extends WeightedGraph {
   members: Int32Array;
 }
 
+/** Per-member candidate gathering state, passed explicitly (closures are costly under the tsx loader). */
+interface GatherState {
+  seen: Int32Array;
+  evaluated: number[];
+  self: number;
+  rand: () => number;
+}
+
+function consider(state: GatherState, b: number): void {
+  if (b === state.self || state.seen[b] === state.self || state.evaluated.length >= MAX_EVALUATED) return;
+  state.seen[b] = state.self;
+  state.evaluated.push(b);
+}
+
+function takeBucket(state: GatherState, list: number[] | undefined): void {
+  if (list === undefined || state.evaluated.length >= MAX_EVALUATED) return;
+  if (list.length <= BUCKET_SAMPLE) {
+    for (const b of list) consider(state, b);
+    return;
+  }
+  const start = Math.floor(state.rand() * list.length);
+  for (let i = 0; i < BUCKET_SAMPLE; i++) consider(state, list[(start + i) % list.length]!);
+}
+
 function pushTo(buckets: number[][], key: number, v: number): void {
   let list = buckets[key];
   if (list === undefined) buckets[key] = list = [];
@@ -55,43 +79,31 @@ export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAU
       for (const w of ask.words) pushTo(askBy, T + w, v);
     }
   }
-  const seen = new Int32Array(n).fill(-1);
+  const state: GatherState = { seen: new Int32Array(n).fill(-1), evaluated: [], self: -1, rand };
   const topV = new Int32Array(k);
   const topS = new Float64Array(k);
   const keys: number[] = [];
-  let evaluated: number[] = [];
 
   for (let a = 0; a < n; a++) {
     const ma = eligible[a]!;
     const fa = p.features[ma]!;
     let size = 0;
-    evaluated = [];
-    const consider = (b: number): void => {
-      if (b === a || seen[b] === a || evaluated.length >= MAX_EVALUATED) return;
-      seen[b] = a;
-      evaluated.push(b);
-    };
-    const takeBucket = (list: number[] | undefined): void => {
-      if (list === undefined || evaluated.length >= MAX_EVALUATED) return;
-      if (list.length <= BUCKET_SAMPLE) {
-        for (const b of list) consider(b);
-        return;
-      }
-      const start = Math.floor(rand() * list.length);
-      for (let i = 0; i < BUCKET_SAMPLE; i++) consider(list[(start + i) % list.length]!);
-    };
+    state.self = a;
+    state.evaluated.length = 0;
     // A few random members first, so even an empty profile has partners.
-    for (let i = 0; i < RANDOM_EXTRA && n > 1; i++) consider(Math.floor(rand() * n));
+    for (let i = 0; i < RANDOM_EXTRA && n > 1; i++) consider(state, Math.floor(rand() * n));
     // Who can help me: offers on topics related to my asks; whom I can help: the reverse.
     for (const ask of fa.asks) {
-      for (const t of ask.topics) for (const r of p.topics.related[t]!) takeBucket(offerBy[r]);
-      for (const w of ask.words) takeBucket(offerBy[T + w]);
+      for (const t of ask.topics) for (const r of p.topics.related[t]!) takeBucket(state, offerBy[r]);
+      for (const w of ask.words) takeBucket(state, offerBy[T + w]);
     }
-    const mine = [...fa.offers, fa.areas];
-    for (const offer of mine) {
-      for (const t of offer.topics) for (const r of p.topics.related[t]!) takeBucket(askBy[r]);
-      for (const w of offer.words) takeBucket(askBy[T + w]);
+    for (const offer of fa.offers) {
+      for (const t of offer.topics) for (const r of p.topics.related[t]!) takeBucket(state, askBy[r]);
+      for (const w of offer.words) takeBucket(state, askBy[T + w]);
     }
+    for (const t of fa.areas.topics) for (const r of p.topics.related[t]!) takeBucket(state, askBy[r]);
+    for (const w of fa.areas.words) takeBucket(state, askBy[T + w]);
+    const evaluated = state.evaluated;
 
     for (const b of evaluated) {
       const mb = eligible[b]!;

@@ -220,14 +220,8 @@ function flatten(features: PreparedMember[], index: TopicIndex): FlatFeatures {
   const loadRatio = new Float64Array(n);
   features.forEach((f, a) => {
     const row = a * T;
-    const raise = (topic: number, factor: number): void => {
-      for (let t = 0; t < T; t++) {
-        const v = factor * index.sim[topic * T + t]!;
-        if (v > helpRow[row + t]!) helpRow[row + t] = v;
-      }
-    };
-    for (const offer of f.offers) for (const topic of offer.topics) raise(topic, 1);
-    for (const topic of f.areas.topics) raise(topic, AREA_AS_OFFER);
+    for (const offer of f.offers) for (const topic of offer.topics) raiseRow(helpRow, row, index, topic, 1);
+    for (const topic of f.areas.topics) raiseRow(helpRow, row, index, topic, AREA_AS_OFFER);
     for (const ask of f.asks) {
       for (const topic of ask.topics) if (!askIds.slice(askStart[a]).includes(topic)) askIds.push(topic);
       if (ask.words.length > 0) hasAskWords[a] = 1;
@@ -253,6 +247,14 @@ function flatten(features: PreparedMember[], index: TopicIndex): FlatFeatures {
     generosity: generosityArr,
     loadRatio,
   };
+}
+
+function raiseRow(helpRow: Float64Array, row: number, index: TopicIndex, topic: number, factor: number): void {
+  const T = index.topics.length;
+  for (let t = 0; t < T; t++) {
+    const v = factor * index.sim[topic * T + t]!;
+    if (v > helpRow[row + t]!) helpRow[row + t] = v;
+  }
 }
 
 function wordOverlap(a: Int32Array, b: Int32Array): number {

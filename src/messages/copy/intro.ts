@@ -120,3 +120,12 @@ export const requestList = (rows: { ref: number; topic: string; status: string; 
         heading('Your open requests'),
         ...rows.map((r) => p(`#${r.ref} `, b(r.topic), ` (${r.lengthMinutes ?? 20} min): ${r.status === 'waiting' ? 'waiting for the right person' : 'being offered around'}`)),
       );
+
+/** Why the helper was asked, addressed to the helper (the requester sees the engine's own explanation). */
+export const whyYou = {
+  named: (requesterName: string): string => `${requesterName} asked for you by name.`,
+  offer: (offerTopic: string, requesterName: string, topic: string): string =>
+    `you offered help with ${offerTopic}, and ${requesterName} is asking about ${topic}.`,
+  area: (area: string, requesterName: string, topic: string): string => `you work in ${area}, and ${requesterName} is asking about ${topic}.`,
+  general: (requesterName: string, topic: string): string => `your experience is close to what ${requesterName} is asking about (${topic}).`,
+};
