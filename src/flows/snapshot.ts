@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { parseList } from '../db/json.ts';
 import { isAvailable } from '../db/members.ts';
 import { pastPairs } from '../db/matches.ts';
+import { customTopicsOf } from '../db/topics.ts';
 import type { Database, MemberRow } from '../db/tables.ts';
 import type { AvailabilitySlot, CareerStage, MatchContext, MemberSnapshot } from '../matching/types.ts';
 import type { CommunitySettings } from '../settings.ts';
@@ -20,7 +21,7 @@ export async function loadMatchingState(
   seed: number,
 ): Promise<{ members: MemberSnapshot[]; ctx: MatchContext; byId: Map<string, MemberRow> }> {
   const monthAgo = new Date(now.getTime() - 30 * DAY).toISOString();
-  const [memberRows, offers, asks, loads, gave, got, history, blocks] = await Promise.all([
+  const [memberRows, offers, asks, loads, gave, got, history, blocks, customTopics] = await Promise.all([
     db.selectFrom('members').selectAll().where('community_id', '=', communityId).execute(),
     db
       .selectFrom('offers')
@@ -49,6 +50,7 @@ export async function loadMatchingState(
     roleCounts(db, communityId, 'requester'),
     pastPairs(db, communityId),
     db.selectFrom('blocks').select(['blocker_id', 'blocked_id']).where('community_id', '=', communityId).execute(),
+    customTopicsOf(db, communityId),
   ]);
 
   const group = <T extends { member_id: string }>(rows: T[]): Map<string, T[]> => {
@@ -96,7 +98,7 @@ export async function loadMatchingState(
       rematchWindowDays: settings.rematchWindowWeeks * 7,
       history,
       blocks: blocks.map((b) => ({ blocker: b.blocker_id, blocked: b.blocked_id })),
-      customTopics: [],
+      customTopics,
       seed,
     },
   };
