@@ -170,7 +170,7 @@ export class SlackPort implements PlatformPort {
   }
 
   async openConversation(teamId: string, platformUserIds: string[], _title: string, message: Message): Promise<DeliveryReceipt> {
-    for (const id of platformUserIds) await this.requireHuman(teamId, id);
+    await Promise.all(platformUserIds.map((id) => this.requireHuman(teamId, id)));
     const token = await this.token(teamId);
     const users = [...new Set(platformUserIds)].join(',');
     let channel: string | undefined;
