@@ -59,7 +59,7 @@ export function introduction(v: IntroView): Message {
       ['Questions', v.questions],
       ['Length', `${v.lengthMinutes} minutes`],
     ]),
-    p(i(v.why)),
+    p(i(`Why we suggested ${v.helper.name} to ${v.requester.name}: `, v.why)),
     p(NOT_A_JOB_INTERVIEW),
     p(v.requester.name, ', please suggest two or three times that suit ', v.helper.name, ', and say thank you afterwards.'),
   );
