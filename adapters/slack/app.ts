@@ -4,6 +4,7 @@ import type { Actor, Core, Reply } from '../../src/core.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Form, Message } from '../../src/messages/model.ts';
 import * as copy from './copy.ts';
+import { dmChannel, prepareFiles, shareFiles } from './files.ts';
 import { errorsForView, formIdOf, formToModal, metadataOf, replyView, valuesOf } from './forms.ts';
 import { homeView } from './home.ts';
 import { renderMessage } from './render.ts';
@@ -85,12 +86,14 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps): WorkQueue 
     let displayName = hints.userName ?? userId;
     let timeZone: string | null = null;
     let isModerator = false;
+    let email: string | null = null;
     try {
       const user = await users.get(client, undefined, teamId, userId);
       if (user.isBot || user.deleted) return null;
       displayName = user.displayName;
       timeZone = user.timeZone;
       isModerator = user.isAdmin;
+      email = user.email;
     } catch (error) {
       if (error instanceof UnknownSlackUser) return null;
       // A rate-limited or failing users.info must not stop the member: use what the payload says.
@@ -100,7 +103,7 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps): WorkQueue 
       platform: 'slack',
       communityPlatformId: teamId,
       communityName: await communityName(client, teamId, hints.teamName),
-      user: { platformUserId: userId, displayName, timeZone },
+      user: { platformUserId: userId, displayName, timeZone, email },
       isModerator,
     };
   }
@@ -115,17 +118,43 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps): WorkQueue 
     }
   }
 
-  /** An ephemeral answer through response_url, or a DM when the interaction has none (App Home). */
+  /**
+   * An ephemeral answer through response_url, or a DM when the interaction has none (App Home).
+   * Ephemeral messages cannot carry files, so a reply's files go to the member's DM with the
+   * bot, followed by a short ephemeral note saying so.
+   */
   function privateReply(client: WebClient, respond: RespondFn | undefined, userId: string) {
     return async (msg: Message): Promise<void> => {
-      if (msg.blocks.length === 0) return;
-      try {
-        if (respond) await respond({ response_type: 'ephemeral', replace_original: false, ...renderMessage(msg) });
-        else await client.chat.postMessage({ channel: userId, ...renderMessage(msg) });
-      } catch (error) {
-        log.warn({ method: respond ? 'response_url' : 'chat.postMessage', code: slackCode(error) }, 'could not answer privately');
+      if (msg.blocks.length > 0) {
+        try {
+          if (respond) await respond({ response_type: 'ephemeral', replace_original: false, ...renderMessage(msg) });
+          else await client.chat.postMessage({ channel: userId, ...renderMessage(msg) });
+        } catch (error) {
+          log.warn({ method: respond ? 'response_url' : 'chat.postMessage', code: slackCode(error) }, 'could not answer privately');
+        }
       }
+      if (msg.files?.length) await filesToDm(client, respond, userId, msg.files);
     };
+  }
+
+  /** Uploads files into the member's DM with the bot; with a response_url, an ephemeral note says where they went. */
+  async function filesToDm(client: WebClient, respond: RespondFn | undefined, userId: string, files: NonNullable<Message['files']>): Promise<void> {
+    const names = files.map((f) => f.name);
+    let sent = false;
+    try {
+      const prepared = await prepareFiles(client, files);
+      await shareFiles(client, await dmChannel(client, userId), prepared);
+      sent = true;
+    } catch (error) {
+      log.warn({ method: 'files upload', code: slackCode(error), err: error }, 'could not send files to the DM');
+    }
+    if (!respond) return;
+    try {
+      const note = sent ? copy.filesSentToDm(names) : copy.filesNotSent(names);
+      await respond({ response_type: 'ephemeral', replace_original: false, ...renderMessage(note) });
+    } catch (error) {
+      log.warn({ method: 'response_url', code: slackCode(error) }, 'could not say where the files went');
+    }
   }
 
   async function deliver(reply: Reply, client: WebClient, triggerId: string | undefined, say: (m: Message) => Promise<void>): Promise<void> {
@@ -218,6 +247,8 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps): WorkQueue 
       if (reply.duplicate) return await safeAck();
       if (reply.fieldErrors) return await safeAck({ response_action: 'errors', errors: errorsForView(reply.fieldErrors, blockIds) });
       if (reply.form) return await safeAck({ response_action: 'update', view: formToModal(reply.form) as never });
+      const files = reply.reply?.files;
+      if (files?.length) work.push(() => filesToDm(client, undefined, body.user.id, files));
       if (reply.reply && reply.reply.blocks.length) {
         return await safeAck({ response_action: 'update', view: replyView(view.title.text, reply.reply) as never });
       }

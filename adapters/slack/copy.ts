@@ -1,4 +1,4 @@
-import { message, p } from '../../src/messages/build.ts';
+import { b, message, p } from '../../src/messages/build.ts';
 import type { Message } from '../../src/messages/model.ts';
 
 /**
@@ -11,3 +11,9 @@ export const formDidNotOpen = (): Message =>
 
 export const stillWorking = (): Message =>
   message(p('That took longer than Slack allows, so the form closed. Your answer is being saved; you will get a message here when it is done.'));
+
+/** Ephemeral messages cannot carry files, so they go to the member's DM with the bot. */
+export const filesSentToDm = (names: string[]): Message => message(p(b(names.join(', ')), ' sent to your DMs with Circulate.'));
+
+export const filesNotSent = (names: string[]): Message =>
+  message(p('Slack did not accept ', b(names.join(', ')), ', so it was not sent. Please run the command again in a minute.'));

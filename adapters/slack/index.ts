@@ -42,7 +42,7 @@ export interface SlackOptions {
 }
 
 /** The bot scopes the manifest asks for; OAuth installs request the same. */
-export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'mpim:write', 'users:read', 'users:read.email'];
+export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'mpim:write', 'users:read', 'users:read.email', 'files:write'];
 
 /** Reads the Slack options from the parsed config plus the variables config.ts does not know yet. */
 export function slackOptionsFromEnv(config: Config, env: Record<string, string | undefined> = process.env): SlackOptions {

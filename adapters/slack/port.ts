@@ -4,6 +4,7 @@ import type { Logger } from '../../src/logger.ts';
 import type { DeliveryReceipt, Message } from '../../src/messages/model.ts';
 import { RateLimiter, type LaneRule } from '../../src/outbox/rate-limiter.ts';
 import { DeliveryError, type PlatformPort } from '../../src/platform.ts';
+import { FileUploadError, prepareFiles, shareFiles, type PreparedFile } from './files.ts';
 import { renderMessage } from './render.ts';
 import { UnknownSlackUser, UserDirectory, type SlackUser } from './users.ts';
 
@@ -41,6 +42,11 @@ export const PERMANENT_ERRORS: ReadonlySet<string> = new Set([
   'cant_update_message',
   'edit_window_closed',
   'too_many_users',
+  'file_uploads_disabled',
+  'file_upload_size_restricted',
+  'file_type_not_allowed',
+  'file_not_found',
+  'alt_txt_too_large',
 ]);
 
 /** Errors meaning this one member cannot be reached; they hear about it at their next command. */
@@ -54,6 +60,12 @@ const USER_UNREACHABLE = new Set(['user_not_found', 'account_inactive', 'cannot_
  */
 export function classifySlackError(error: unknown, method: string, userId?: string): DeliveryError {
   if (error instanceof DeliveryError) return error;
+  if (error instanceof FileUploadError) {
+    // The upload URL answered: 5xx, 408 and 429 may pass; another 4xx means the bytes themselves were refused.
+    const status = error.status;
+    const retryable = status === undefined || status >= 500 || status === 408 || status === 429;
+    return new DeliveryError(`${method}: ${error.message}`, { retryable, code: status === undefined ? 'upload_failed' : `upload_http_${status}` });
+  }
   const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
   switch (e.code) {
     case webApi.ErrorCode.RateLimitedError:
@@ -107,6 +119,9 @@ export const SLACK_LANES: Record<string, LaneRule> = {
   'users.info': { perSecond: 100 / 60, burst: 100 },
   'conversations.open': { perSecond: 50 / 60, burst: 50 },
   'chat.update': { perSecond: 50 / 60, burst: 50 },
+  // Files: both steps are Tier 4 (files.getUploadURLExternal, files.completeUploadExternal).
+  'files.getUploadURLExternal': { perSecond: 100 / 60, burst: 100 },
+  'files.completeUploadExternal': { perSecond: 100 / 60, burst: 100 },
   // chat.postMessage: about one message a second per channel, short bursts allowed.
   'chat.postMessage': { perSecond: 1, burst: 3 },
 };
@@ -201,15 +216,57 @@ export class SlackPort implements PlatformPort {
     return { platformUserId, displayName: user.displayName, timeZone: user.timeZone };
   }
 
+  /**
+   * Posts a message and shares its files after it, in the same conversation.
+   * The files' bytes go up first (nothing shows until they are shared), so a
+   * failed upload fails the delivery before anything was posted; only a failed
+   * share, after the message, can make the outbox's retry post the text twice.
+   */
   private async post(teamId: string, channel: string, message: Message, userId?: string): Promise<DeliveryReceipt> {
     const token = await this.token(teamId);
-    try {
-      await this.limiter.acquire(`chat.postMessage:${channel}`);
-      const res = await this.client.chat.postMessage({ token, channel, ...renderMessage(message), unfurl_links: false, unfurl_media: false });
-      return { channelId: res.channel ?? channel, messageId: res.ts ?? '' };
-    } catch (error) {
-      throw this.fail(error, 'chat.postMessage', teamId, userId);
+    const prepared = await this.prepareFiles(teamId, token, message, userId);
+    let receipt: DeliveryReceipt;
+    if (message.blocks.length === 0 && prepared.length > 0) {
+      // Files alone: share them where a message would have gone; a user id means the DM with them.
+      receipt = { channelId: /^[UW]/.test(channel) ? await this.dmWith(teamId, token, channel) : channel, messageId: '' };
+    } else {
+      try {
+        await this.limiter.acquire(`chat.postMessage:${channel}`);
+        const res = await this.client.chat.postMessage({ token, channel, ...renderMessage(message), unfurl_links: false, unfurl_media: false });
+        receipt = { channelId: res.channel ?? channel, messageId: res.ts ?? '' };
+      } catch (error) {
+        throw this.fail(error, 'chat.postMessage', teamId, userId);
+      }
     }
+    if (prepared.length > 0) {
+      try {
+        await shareFiles(this.client, receipt.channelId, prepared, { token, beforeCall: (method) => this.limiter.acquire(method) });
+      } catch (error) {
+        throw this.fail(error, 'files.completeUploadExternal', teamId, userId);
+      }
+    }
+    return receipt;
+  }
+
+  private async prepareFiles(teamId: string, token: string, message: Message, userId?: string): Promise<PreparedFile[]> {
+    if (!message.files?.length) return [];
+    try {
+      return await prepareFiles(this.client, message.files, { token, timeoutMs: this.options.timeoutMs, beforeCall: (method) => this.limiter.acquire(method) });
+    } catch (error) {
+      throw this.fail(error, 'files.getUploadURLExternal', teamId, userId);
+    }
+  }
+
+  private async dmWith(teamId: string, token: string, userId: string): Promise<string> {
+    try {
+      await this.limiter.acquire('conversations.open');
+      const res = await this.client.conversations.open({ token, users: userId });
+      const id = (res.channel as { id?: string } | undefined)?.id;
+      if (id) return id;
+    } catch (error) {
+      throw this.fail(error, 'conversations.open', teamId, userId);
+    }
+    throw new DeliveryError('conversations.open: no channel', { retryable: true, code: 'no_channel' });
   }
 
   private async user(teamId: string, userId: string): Promise<SlackUser> {

@@ -15,6 +15,8 @@ export interface SlackUser {
   deleted: boolean;
   /** Workspace admins and owners act as Circulate moderators. */
   isAdmin: boolean;
+  /** Shared with users:read.email; used only for breakout-room CSVs. */
+  email: string | null;
 }
 
 interface UsersInfoUser {
@@ -26,7 +28,7 @@ interface UsersInfoUser {
   is_bot?: boolean;
   is_admin?: boolean;
   is_owner?: boolean;
-  profile?: { display_name?: string; real_name?: string };
+  profile?: { display_name?: string; real_name?: string; email?: string };
 }
 
 /** Picks the name people see in Slack: display name, then real name, then handle. */
@@ -39,6 +41,7 @@ export function toSlackUser(u: UsersInfoUser, fallbackId: string): SlackUser {
     isBot: Boolean(u.is_bot) || fallbackId === 'USLACKBOT',
     deleted: Boolean(u.deleted),
     isAdmin: Boolean(u.is_admin || u.is_owner),
+    email: u.profile?.email?.trim() || null,
   };
 }
 

@@ -107,7 +107,7 @@ export const statsMessage = (s: StatsView, files: MessageFile[]): Message => ({
   files,
 });
 
-export const exportReady = (files: MessageFile[]): Message => ({ ...message(p('Your export is attached.')), files });
+export const exportReady = (files: MessageFile[]): Message => ({ ...message(p('Your export is ready: ', files.map((f) => f.name).join(', '), '.')), files });
 export const nonModeratorRefusal = (): Message =>
   message(p('Only moderators can use /network-admin. Nothing was changed. If you think you should be one, ask a workspace or server admin.'));
 

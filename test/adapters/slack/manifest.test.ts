@@ -16,6 +16,8 @@ test('the manifest registers every core command on /slack/events', () => {
 
 test('the manifest asks for the scopes, events and interactivity the adapter uses', () => {
   expect(manifest.oauth_config.scopes.bot.sort()).toEqual([...BOT_SCOPES].sort());
+  // files.getUploadURLExternal / files.completeUploadExternal: charts, CSV and data exports.
+  expect(BOT_SCOPES).toContain('files:write');
   expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
   expect(manifest.settings.event_subscriptions.request_url).toBe('https://YOUR-HOST/slack/events');
   expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://YOUR-HOST/slack/events' });

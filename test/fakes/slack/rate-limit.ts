@@ -46,6 +46,8 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimitRule>> = {
   'conversations.members': TIERS.tier4,
   'users.info': TIERS.tier4,
   'team.info': TIERS.tier3,
+  'files.getUploadURLExternal': TIERS.tier4,
+  'files.completeUploadExternal': TIERS.tier4,
 };
 
 interface Bucket {

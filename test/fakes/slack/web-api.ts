@@ -147,6 +147,38 @@ export interface FakeMessage {
   deleted: boolean;
   /** How many chat.update calls changed it. */
   edits: number;
+  /** Ids of the files shared with this message (files.completeUploadExternal). */
+  files?: string[];
+}
+
+/**
+ * A file uploaded through Slack's external upload flow: `files.getUploadURLExternal` (name and
+ * declared length), a POST of the bytes to the returned `upload_url`, then
+ * `files.completeUploadExternal` (title, where it is shared, the comment introducing it).
+ */
+export interface FakeFile {
+  /** `F…`, as files.getUploadURLExternal returned it. */
+  id: string;
+  filename: string;
+  /** The length declared to files.getUploadURLExternal. */
+  length: number;
+  altText?: string;
+  snippetType?: string;
+  /** The URL the bytes go to. */
+  uploadUrl: string;
+  /** The bytes received at the upload URL; undefined until they arrive. */
+  bytes?: Buffer;
+  /** Content-Type of the upload request (raw bytes) or of the multipart file part. */
+  uploadContentType?: string;
+  /** Set by files.completeUploadExternal. */
+  completed: boolean;
+  title?: string;
+  /** Channels the file was shared in (D… for a DM); empty when completed privately. */
+  channels: string[];
+  initialComment?: string;
+  threadTs?: string;
+  /** Clock time (ms) of files.getUploadURLExternal. */
+  createdAt: number;
 }
 
 /** A modal or App Home view the bot opened, pushed, updated or published. */
@@ -179,6 +211,10 @@ export interface FakeSlackApi {
   readonly responsePosts: readonly ResponseUrlPost[];
   readonly messages: readonly FakeMessage[];
   readonly views: ReadonlyMap<string, FakeView>;
+  /** Every upload started with files.getUploadURLExternal, completed or not. */
+  readonly files: readonly FakeFile[];
+  /** Completed files shared in a channel; a user ID resolves to the bot's DM with them. */
+  filesIn(channel: string): FakeFile[];
   callsTo(method: string): RecordedCall[];
   lastCall(method?: string): RecordedCall | undefined;
   /** Per-method totals by outcome, for benchmark reports. */
@@ -211,7 +247,7 @@ export interface FakeSlackApi {
   /** Resolves with the first call to `method` (already recorded or future) matching `predicate`. */
   waitFor(method: string, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   waitForResponsePost(predicate?: (post: ResponseUrlPost) => boolean, timeoutMs?: number): Promise<ResponseUrlPost>;
-  /** Forgets calls, messages, views, triggers, failures, revocations and rate-limit state; keeps users, channels and rules. */
+  /** Forgets calls, messages, views, files, triggers, failures, revocations and rate-limit state; keeps users, channels and rules. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -237,7 +273,7 @@ function missing(name: string): ApiError {
   return invalidArguments([`missing required field: ${name}`]);
 }
 
-const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata'];
+const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata', 'files'];
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 
@@ -270,10 +306,38 @@ function tzLabel(tz: string, atMs: number): string {
   );
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The file part of a multipart/form-data body (the part with a filename, else the first one),
+ * or undefined when the body is not well-formed multipart.
+ */
+function multipartFile(body: Buffer, contentType: string): { bytes: Buffer; contentType?: string } | undefined {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  const mark = boundary?.[1] ?? boundary?.[2]?.trim();
+  if (!mark) return undefined;
+  const delimiter = Buffer.from(`--${mark}`);
+  const parts: { headers: string; bytes: Buffer }[] = [];
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) return undefined;
+    const part = body.subarray(start + 2, next - 2); // skip CRLF after the delimiter and before the next
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) return undefined;
+    parts.push({ headers: part.subarray(0, split).toString('utf8'), bytes: part.subarray(split + 4) });
+    at = next;
+  }
+  const file = parts.find((p) => /filename=/i.test(p.headers)) ?? parts[0];
+  if (!file) return undefined;
+  const type = /content-type:\s*([^\r\n]+)/i.exec(file.headers)?.[1]?.trim();
+  return { bytes: Buffer.from(file.bytes), ...(type ? { contentType: type } : {}) };
 }
 
 class FakeSlackApiServer implements FakeSlackApi {
@@ -287,6 +351,7 @@ class FakeSlackApiServer implements FakeSlackApi {
   readonly responsePosts: ResponseUrlPost[] = [];
   readonly messages: FakeMessage[] = [];
   readonly views = new Map<string, FakeView>();
+  readonly files: FakeFile[] = [];
 
   private readonly server: Server;
   private readonly events = new EventEmitter();
@@ -380,6 +445,11 @@ class FakeSlackApiServer implements FakeSlackApi {
   messagesIn(channel: string): FakeMessage[] {
     const id = USER_ID.test(channel) ? this.dmChannelFor(channel) : channel;
     return this.messages.filter((m) => m.channel === id && !m.deleted);
+  }
+
+  filesIn(channel: string): FakeFile[] {
+    const id = USER_ID.test(channel) ? this.dmChannelFor(channel) : channel;
+    return this.files.filter((f) => f.completed && f.channels.includes(id));
   }
 
   homeView(userId: string): FakeView | undefined {
@@ -483,6 +553,7 @@ class FakeSlackApiServer implements FakeSlackApi {
     this.responsePosts.length = 0;
     this.messages.length = 0;
     this.views.clear();
+    this.files.length = 0;
     this.triggers.clear();
     this.responseUrls.clear();
     this.failures.clear();
@@ -496,7 +567,9 @@ class FakeSlackApiServer implements FakeSlackApi {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const raw = await readBody(req);
+    const body = await readBody(req);
+    if (url.pathname.startsWith('/upload/v1/') && req.method === 'POST') return this.handleUpload(req, res, url, body);
+    const raw = body.toString('utf8');
     if (url.pathname.startsWith('/api/')) return this.handleApi(req, res, url, raw);
     if (url.pathname.startsWith('/response/') && req.method === 'POST') {
       return this.handleResponseUrl(res, url.pathname.slice('/response/'.length), raw, req.headers['content-type'] ?? '');
@@ -604,6 +677,7 @@ class FakeSlackApiServer implements FakeSlackApi {
       if (jsonErrors.blocks) throw new ApiError('invalid_blocks_format');
       if (jsonErrors.attachments) throw new ApiError('invalid_attachments');
       if (jsonErrors.view) throw invalidArguments(['failed to parse view as JSON [json-pointer:/view]']);
+      if (jsonErrors.files) throw invalidArguments(['failed to parse files as JSON [json-pointer:/files]']);
       const body = handler(args, at);
       if (warnings.includes('missing_charset')) {
         body.warning = 'missing_charset';
@@ -643,6 +717,30 @@ class FakeSlackApiServer implements FakeSlackApi {
       return { status, body: { ok: false, error: error ?? (status === 503 ? 'service_unavailable' : 'internal_error') } };
     }
     return { status: 200, body: { ok: false, error: error ?? 'internal_error' } };
+  }
+
+  /**
+   * An upload URL from files.getUploadURLExternal. Slack takes raw bytes or a multipart form and
+   * answers 200 when the upload worked, anything else when it did not. The fake also refuses
+   * (400) bytes whose length differs from the declared `length`, and (410) a second upload to a
+   * URL, so an adapter that miscounts bytes or reuses URLs fails here rather than in production.
+   */
+  private async handleUpload(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
+    const fileId = url.pathname.split('/')[3] ?? '';
+    const file = this.files.find((f) => f.id === fileId && new URL(f.uploadUrl).pathname === url.pathname);
+    const answer = (status: number, text: string) => {
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(text);
+    };
+    if (!file) return answer(404, 'not found');
+    if (file.bytes !== undefined || file.completed) return answer(410, 'upload url already used');
+    const contentType = String(req.headers['content-type'] ?? '');
+    const part = /^multipart\/form-data/i.test(contentType) ? multipartFile(body, contentType) : { bytes: body, contentType };
+    if (!part) return answer(400, 'malformed multipart body');
+    if (part.bytes.length !== file.length) return answer(400, `length mismatch: declared ${file.length}, received ${part.bytes.length}`);
+    file.bytes = part.bytes;
+    if (part.contentType) file.uploadContentType = part.contentType;
+    answer(200, `OK - ${part.bytes.length}`);
   }
 
   private async handleResponseUrl(res: ServerResponse, id: string, raw: string, contentType: string): Promise<void> {
@@ -1032,6 +1130,86 @@ class FakeSlackApiServer implements FakeSlackApi {
       if (!message) throw new ApiError('message_not_found');
       message.deleted = true;
       return { ok: true, channel: channel.id, ts: message.ts };
+    },
+
+    'files.getUploadURLExternal': (args, at) => {
+      const filename = nonEmpty(args.filename);
+      if (filename === undefined) throw missing('filename');
+      const rawLength = str(args.length);
+      if (rawLength === undefined || rawLength === '') throw missing('length');
+      if (!/^\d+$/.test(rawLength.trim()) || Number(rawLength) < 1) {
+        throw invalidArguments([`invalid value for length: must be a positive integer [json-pointer:/length]`]);
+      }
+      const altText = str(args.alt_txt) ?? str(args.alt_text);
+      if (altText !== undefined && altText.length > 1000) throw new ApiError('alt_txt_too_large');
+      const id = this.nextId('F');
+      const uploadUrl = `${this.url}/upload/v1/${id}/${Math.random().toString(36).slice(2, 12)}`;
+      const snippetType = nonEmpty(args.snippet_type);
+      this.files.push({
+        id,
+        filename,
+        length: Number(rawLength),
+        ...(altText !== undefined ? { altText } : {}),
+        ...(snippetType !== undefined ? { snippetType } : {}),
+        uploadUrl,
+        completed: false,
+        channels: [],
+        createdAt: at,
+      });
+      return { ok: true, upload_url: uploadUrl, file_id: id };
+    },
+
+    'files.completeUploadExternal': (args, at) => {
+      const list = args.files;
+      if (list === undefined || list === '') throw missing('files');
+      if (!Array.isArray(list) || list.length === 0) throw invalidArguments(['files must be a non-empty array [json-pointer:/files]']);
+      const entries = list.map((entry: unknown, i) => {
+        const e = entry as { id?: unknown; title?: unknown } | null;
+        const id = typeof e === 'object' && e !== null ? nonEmpty(e.id) : undefined;
+        if (id === undefined) throw invalidArguments([`missing required field: id [json-pointer:/files/${i}/id]`]);
+        return { id, title: typeof e?.title === 'string' ? e.title : undefined };
+      });
+      // Uploads not started here, not finished (no bytes), or already completed are all unknown to Slack.
+      const files = entries.map(({ id }) => {
+        const file = this.files.find((f) => f.id === id);
+        if (!file || file.completed || file.bytes === undefined) throw new ApiError('file_not_found');
+        return file;
+      });
+      const channelIds = [
+        ...(nonEmpty(args.channel_id) !== undefined ? [str(args.channel_id)!] : []),
+        ...(str(args.channels) ?? '').split(',').map((c) => c.trim()).filter((c) => c !== ''),
+      ];
+      if (channelIds.length > 100) throw new ApiError('channels_limit_exceeded');
+      const threadTs = nonEmpty(args.thread_ts);
+      if (threadTs !== undefined && channelIds.length !== 1) throw invalidArguments(['thread_ts needs exactly one channel [json-pointer:/thread_ts]']);
+      const channels = channelIds.map((c) => {
+        const channel = this.resolveChannel(c);
+        if (channel.is_archived) throw new ApiError('is_archived');
+        return channel;
+      });
+      const comment = str(args.initial_comment);
+      if (comment !== undefined && comment.length > BLOCK_KIT_LIMITS.messageText) throw new ApiError('msg_too_long');
+      entries.forEach(({ title }, i) => {
+        const file = files[i]!;
+        file.completed = true;
+        file.title = title ?? file.filename;
+        file.channels = channels.map((c) => c.id);
+        if (comment !== undefined) file.initialComment = comment;
+        if (threadTs !== undefined) file.threadTs = threadTs;
+      });
+      // Sharing posts one message per channel carrying the files, introduced by the comment.
+      for (const channel of channels) {
+        this.messages.push({
+          channel: channel.id,
+          ts: this.nextTs(at),
+          text: comment ?? '',
+          ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+          files: files.map((f) => f.id),
+          deleted: false,
+          edits: 0,
+        });
+      }
+      return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
     },
 
     'views.open': (args, at) => {
