@@ -619,176 +619,191 @@ class BlossomSolver {
   solve(): Int32Array {
     const n = this.n;
     if (this.nedge === 0) return this.mate.slice();
+    for (let v = 0; v < n; v++) if (this.mate[v] === -1 && this.label[this.inBlossom[v]!] === 0) this.assignLabel(v, 1, -1);
+    // Small methods rather than one big loop: each is optimised on its own, quickly,
+    // and a deoptimisation in one does not throw away (and recompile) all the others.
+    for (;;) {
+      while (this.queue.length > 0) this.scanVertex(this.queue.pop()!);
+      if (!this.dualStep()) break;
+    }
+    const result = new Int32Array(n).fill(-1);
+    for (let v = 0; v < n; v++) if (this.mate[v]! >= 0) result[v] = this.endpoint[this.mate[v]!]!;
+    return result;
+  }
+
+  /** Scans an S-vertex's edges: grows trees, forms blossoms, or augments (then stops). */
+  private scanVertex(v: number): void {
     const label = this.label;
     const inBlossom = this.inBlossom;
     const endpoint = this.endpoint;
-    const nbStart = this.nbStart;
     const neighbend = this.neighbend;
+    const bestEdge = this.bestEdge;
+    const allow = this.allow;
+    if (label[inBlossom[v]!] !== 1) return;
+    const qEnd = this.nbStart[v + 1]!;
+    for (let q = this.nbStart[v]!; q < qEnd; q++) {
+      const p = neighbend[q]!;
+      const k = p >> 1;
+      const w = endpoint[p]!;
+      const bw = inBlossom[w]!;
+      // v's blossom can change inside this loop (addBlossom), so it is read each time.
+      if (inBlossom[v] === bw) continue;
+      let kslack = 0;
+      if (allow[k] === 0) {
+        kslack = this.slack(k);
+        if (kslack <= 0) allow[k] = 1;
+      }
+      if (allow[k] === 1) {
+        if (label[bw] === 0) this.assignLabel(w, 2, p ^ 1);
+        else if (label[bw] === 1) {
+          const base = this.scanBlossom(v, w);
+          if (base >= 0) this.addBlossom(base, k);
+          else {
+            const ra = this.treeOf[v]!;
+            const rb = this.treeOf[w]!;
+            this.augmentMatching(k);
+            this.dissolveTrees(ra, rb);
+            return;
+          }
+        } else if (label[w] === 0) {
+          label[w] = 2;
+          this.labelEnd[w] = p ^ 1;
+        }
+      } else if (label[bw] === 1) {
+        const b = inBlossom[v]!;
+        if (bestEdge[b] === -1 || kslack < this.slack(bestEdge[b]!)) bestEdge[b] = k;
+      } else if (label[w] === 0) {
+        if (bestEdge[w] === -1 || kslack < this.slack(bestEdge[w]!)) bestEdge[w] = k;
+        this.addD2(w);
+      }
+    }
+  }
+
+  /** One dual adjustment; false when no further progress is possible (the matching is optimal). */
+  private dualStep(): boolean {
+    const n = this.n;
+    const label = this.label;
+    const inBlossom = this.inBlossom;
+    const endpoint = this.endpoint;
     const bestEdge = this.bestEdge;
     const dual = this.dual;
     const allow = this.allow;
-    for (let v = 0; v < n; v++) if (this.mate[v] === -1 && label[inBlossom[v]!] === 0) this.assignLabel(v, 1, -1);
-    for (;;) {
-      while (this.queue.length > 0) {
-        const v = this.queue.pop()!;
-        if (label[inBlossom[v]!] !== 1) continue;
-        for (let q = nbStart[v]!; q < nbStart[v + 1]!; q++) {
-          const p = neighbend[q]!;
-          const k = p >> 1;
-          const w = endpoint[p]!;
-          const bw = inBlossom[w]!;
-          // v's blossom can change inside this loop (addBlossom), so it is read each time.
-          if (inBlossom[v] === bw) continue;
-          let kslack = 0;
-          if (allow[k] === 0) {
-            kslack = this.slack(k);
-            if (kslack <= 0) allow[k] = 1;
-          }
-          if (allow[k] === 1) {
-            if (label[bw] === 0) this.assignLabel(w, 2, p ^ 1);
-            else if (label[bw] === 1) {
-              const base = this.scanBlossom(v, w);
-              if (base >= 0) this.addBlossom(base, k);
-              else {
-                const ra = this.treeOf[v]!;
-                const rb = this.treeOf[w]!;
-                this.augmentMatching(k);
-                this.dissolveTrees(ra, rb);
-                break;
-              }
-            } else if (label[w] === 0) {
-              label[w] = 2;
-              this.labelEnd[w] = p ^ 1;
-            }
-          } else if (label[bw] === 1) {
-            const b = inBlossom[v]!;
-            if (bestEdge[b] === -1 || kslack < this.slack(bestEdge[b]!)) bestEdge[b] = k;
-          } else if (label[w] === 0) {
-            if (bestEdge[w] === -1 || kslack < this.slack(bestEdge[w]!)) bestEdge[w] = k;
-            this.addD2(w);
-          }
+    let deltaType = -1;
+    let delta = 0;
+    let deltaBlossom = -1;
+    // Edges that reach zero slack with the chosen delta: all are made usable at once,
+    // because integer weights produce many ties and each extra substage costs O(n).
+    const tied = this.tied;
+    tied.length = 0;
+    if (!this.maxCardinality) {
+      deltaType = 1;
+      delta = minDual(dual, n);
+    }
+    const d2 = this.d2List;
+    for (let i = 0; i < d2.length; ) {
+      const v = d2[i]!;
+      let k = bestEdge[v]!;
+      if (k !== -1 && label[inBlossom[v]!] === 0) {
+        const a = endpoint[2 * k]!;
+        const other = a === v ? endpoint[2 * k + 1]! : a;
+        if (label[inBlossom[other]!] !== 1) {
+          k = this.bestEdgeToS(v);
+          bestEdge[v] = k;
         }
+      } else k = -1;
+      if (k === -1) {
+        this.inD2[v] = 0;
+        d2[i] = d2[d2.length - 1]!;
+        d2.pop();
+        continue;
       }
-
-      let deltaType = -1;
-      let delta = 0;
-      let deltaBlossom = -1;
-      // Edges that reach zero slack with the chosen delta: all are made usable at once,
-      // because integer weights produce many ties and each extra substage costs O(n).
-      const tied = this.tied;
-      tied.length = 0;
-      if (!this.maxCardinality) {
-        deltaType = 1;
-        delta = minDual(dual, n);
+      i++;
+      const d = this.slack(k);
+      if (deltaType === -1 || d < delta) {
+        delta = d;
+        deltaType = 2;
+        tied.length = 0;
+        tied.push(k);
+      } else if (d === delta && deltaType !== 1) tied.push(k);
+    }
+    const sl = this.sList;
+    for (let i = 0; i < sl.length; ) {
+      const b = sl[i]!;
+      if (this.blossomParent[b] !== -1 || label[b] !== 1 || (b >= n && this.blossomBase[b]! < 0)) {
+        this.inS[b] = 0;
+        sl[i] = sl[sl.length - 1]!;
+        sl.pop();
+        continue;
       }
-      const d2 = this.d2List;
-      for (let i = 0; i < d2.length; ) {
-        const v = d2[i]!;
-        let k = bestEdge[v]!;
-        if (k !== -1 && label[inBlossom[v]!] === 0) {
-          const a = endpoint[2 * k]!;
-          const other = a === v ? endpoint[2 * k + 1]! : a;
-          if (label[inBlossom[other]!] !== 1) {
-            k = this.bestEdgeToS(v);
-            bestEdge[v] = k;
-          }
-        } else k = -1;
-        if (k === -1) {
-          this.inD2[v] = 0;
-          d2[i] = d2[d2.length - 1]!;
-          d2.pop();
-          continue;
-        }
-        i++;
-        const d = this.slack(k);
-        if (deltaType === -1 || d < delta) {
-          delta = d;
-          deltaType = 2;
-          tied.length = 0;
-          tied.push(k);
-        } else if (d === delta && deltaType !== 1) tied.push(k);
+      i++;
+      if (bestEdge[b] === -1) continue;
+      let k = bestEdge[b]!;
+      const bi = inBlossom[endpoint[2 * k]!]!;
+      const bj = inBlossom[endpoint[2 * k + 1]!]!;
+      if (bi === bj || label[bi] !== 1 || label[bj] !== 1) {
+        k = this.recomputeBlossomBest(b);
+        bestEdge[b] = k;
+        if (k === -1) continue;
       }
-      const sl = this.sList;
-      for (let i = 0; i < sl.length; ) {
-        const b = sl[i]!;
-        if (this.blossomParent[b] !== -1 || label[b] !== 1 || (b >= n && this.blossomBase[b]! < 0)) {
-          this.inS[b] = 0;
-          sl[i] = sl[sl.length - 1]!;
-          sl.pop();
-          continue;
-        }
-        i++;
-        if (bestEdge[b] === -1) continue;
-        let k = bestEdge[b]!;
-        const bi = inBlossom[endpoint[2 * k]!]!;
-        const bj = inBlossom[endpoint[2 * k + 1]!]!;
-        if (bi === bj || label[bi] !== 1 || label[bj] !== 1) {
-          k = this.recomputeBlossomBest(b);
-          bestEdge[b] = k;
-          if (k === -1) continue;
-        }
-        const d = this.slack(k) / 2;
-        if (deltaType === -1 || d < delta) {
-          delta = d;
-          deltaType = 3;
-          tied.length = 0;
-          tied.push(k);
-        } else if (d === delta && deltaType !== 1) tied.push(k);
+      const d = this.slack(k) / 2;
+      if (deltaType === -1 || d < delta) {
+        delta = d;
+        deltaType = 3;
+        tied.length = 0;
+        tied.push(k);
+      } else if (d === delta && deltaType !== 1) tied.push(k);
+    }
+    const tl = this.tList;
+    for (let i = 0; i < tl.length; ) {
+      const b = tl[i]!;
+      if (this.blossomParent[b] !== -1 || label[b] !== 2 || (b >= n && this.blossomBase[b]! < 0)) {
+        this.inT[b] = 0;
+        tl[i] = tl[tl.length - 1]!;
+        tl.pop();
+        continue;
       }
-      const tl = this.tList;
-      for (let i = 0; i < tl.length; ) {
-        const b = tl[i]!;
-        if (this.blossomParent[b] !== -1 || label[b] !== 2 || (b >= n && this.blossomBase[b]! < 0)) {
-          this.inT[b] = 0;
-          tl[i] = tl[tl.length - 1]!;
-          tl.pop();
-          continue;
-        }
-        i++;
-        if (b >= n && (deltaType === -1 || dual[b]! < delta)) {
-          delta = dual[b]!;
-          deltaType = 4;
-          deltaBlossom = b;
-        }
-      }
-      if (deltaType === -1) {
-        deltaType = 1;
-        delta = Math.max(0, minDual(dual, n));
-      }
-      if (delta !== 0) {
-        for (const b of this.sList) {
-          if (b >= n) dual[b] = dual[b]! + delta;
-          const count = this.leaves(b);
-          for (let i = 0; i < count; i++) {
-            const x = this.leafBuf[i]!;
-            dual[x] = dual[x]! - delta;
-          }
-        }
-        for (const b of this.tList) {
-          if (b >= n) dual[b] = dual[b]! - delta;
-          const count = this.leaves(b);
-          for (let i = 0; i < count; i++) {
-            const x = this.leafBuf[i]!;
-            dual[x] = dual[x]! + delta;
-          }
-        }
-      }
-      if (deltaType === 1) break;
-      if (deltaType === 2 || deltaType === 3) {
-        for (const k of tied) {
-          if (this.slack(k) > 0) continue;
-          allow[k] = 1;
-          let i = endpoint[2 * k]!;
-          if (label[inBlossom[i]!] !== 1) i = endpoint[2 * k + 1]!;
-          this.queue.push(i);
-        }
-      } else {
-        this.expandBlossom(deltaBlossom, false);
+      i++;
+      if (b >= n && (deltaType === -1 || dual[b]! < delta)) {
+        delta = dual[b]!;
+        deltaType = 4;
+        deltaBlossom = b;
       }
     }
-    const result = new Int32Array(n).fill(-1);
-    for (let v = 0; v < n; v++) if (this.mate[v]! >= 0) result[v] = endpoint[this.mate[v]!]!;
-    return result;
+    if (deltaType === -1) {
+      deltaType = 1;
+      delta = Math.max(0, minDual(dual, n));
+    }
+    if (delta !== 0) {
+      for (const b of this.sList) {
+        if (b >= n) dual[b] = dual[b]! + delta;
+        const count = this.leaves(b);
+        for (let i = 0; i < count; i++) {
+          const x = this.leafBuf[i]!;
+          dual[x] = dual[x]! - delta;
+        }
+      }
+      for (const b of this.tList) {
+        if (b >= n) dual[b] = dual[b]! - delta;
+        const count = this.leaves(b);
+        for (let i = 0; i < count; i++) {
+          const x = this.leafBuf[i]!;
+          dual[x] = dual[x]! + delta;
+        }
+      }
+    }
+    if (deltaType === 1) return false;
+    if (deltaType === 2 || deltaType === 3) {
+      for (const k of tied) {
+        if (this.slack(k) > 0) continue;
+        allow[k] = 1;
+        let i = endpoint[2 * k]!;
+        if (label[inBlossom[i]!] !== 1) i = endpoint[2 * k + 1]!;
+        this.queue.push(i);
+      }
+    } else {
+      this.expandBlossom(deltaBlossom, false);
+    }
+    return true;
   }
 }
 

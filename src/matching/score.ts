@@ -172,6 +172,26 @@ export function generosity(m: MemberSnapshot): number {
 
 /** Reduces one text to topic and word ids (new words extend the run's vocabulary). */
 export function featureOf(text: string, index: TopicIndex, vocabulary: Map<string, number>): TextFeature {
+  // Members repeat the same phrases ("cover letters", "archives"): analyse each distinct
+  // text once per run. Features are never mutated, so sharing them is safe.
+  let cache = featureCache.get(vocabulary);
+  if (cache === undefined || featureCacheIndex.get(vocabulary) !== index) {
+    cache = new Map();
+    featureCache.set(vocabulary, cache);
+    featureCacheIndex.set(vocabulary, index);
+  }
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  const feature = analyseFeature(text, index, vocabulary);
+  cache.set(text, feature);
+  return feature;
+}
+
+/** Per-vocabulary (so per run) cache of analysed texts; weakly held, so it dies with the run. */
+const featureCache = new WeakMap<Map<string, number>, Map<string, TextFeature>>();
+const featureCacheIndex = new WeakMap<Map<string, number>, TopicIndex>();
+
+function analyseFeature(text: string, index: TopicIndex, vocabulary: Map<string, number>): TextFeature {
   const analysed = analyseText(text, index);
   const words = analysed.rest.map((w) => {
     let id = vocabulary.get(w);

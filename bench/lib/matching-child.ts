@@ -1,0 +1,158 @@
+/**
+ * One benchmark size, run as compiled JavaScript in a fresh `node` process (see
+ * matching-build.ts). First the engine end to end — profiles in, candidate graph, exact
+ * matching, trio placement, explained groups out — timed, with peak RSS read right after
+ * it (before the reference matcher allocates anything). Then, in this same process and on
+ * the same candidate graph: edmonds-blossom-fixed, greedy by descending weight, and a
+ * random shuffle that avoids repeats. Prints one JSON line (MatchingChildReport).
+ *
+ * Usage: node bench/out/bench/lib/matching-child.js --size=1000 --seed=20260105 --reference-max=5000
+ */
+import blossomReference from 'edmonds-blossom-fixed';
+import { generateCommunity } from './community.ts';
+import { buildCandidateGraph, DEFAULT_K } from '../../src/matching/candidates.ts';
+import { pairAllowed } from '../../src/matching/constraints.ts';
+import { eligibleMembers, solvePairs } from '../../src/matching/pairs.ts';
+import { mulberry32, shuffleIndices } from '../../src/matching/rng.ts';
+import { pairRound } from '../../src/matching/round.ts';
+import { integerWeight, pairScoreFast, prepare, WEIGHT_SCALE, type Prepared } from '../../src/matching/score.ts';
+
+export interface MatchingRow {
+  algorithm: string;
+  ms: number | null;
+  weight: number | null;
+  unmatched: number | null;
+  repeats: number | null;
+  metBefore: number | null;
+  note?: string;
+}
+
+export interface MatchingChildReport {
+  size: number;
+  edges: number;
+  k: number;
+  weightScale: number;
+  engineMs: number;
+  rssMb: number;
+  rows: MatchingRow[];
+}
+
+function pairStats(p: Prepared, pairs: [number, number][], eligible: number): Omit<MatchingRow, 'algorithm' | 'ms'> {
+  let weight = 0;
+  let repeats = 0;
+  let metBefore = 0;
+  const c = p.constraints;
+  for (const [a, b] of pairs) {
+    weight += integerWeight(pairScoreFast(p, a, b));
+    const met = c.lastMet.get(a < b ? a * c.n + b : b * c.n + a);
+    if (met !== undefined) {
+      metBefore++;
+      if (met > c.windowStartMs) repeats++;
+    }
+  }
+  return { weight, unmatched: eligible - 2 * pairs.length, repeats, metBefore };
+}
+
+function run(size: number, seed: number, referenceMax: number): MatchingChildReport {
+  // The engine, end to end, first: nothing else has run in this process yet.
+  const { members, ctx } = generateCommunity(size, seed);
+  ctx.seed = seed;
+  const started = performance.now();
+  const round = pairRound(members, ctx);
+  const engineMs = performance.now() - started;
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  // For reference only: the same round again in this now-warm process. Production runs
+  // each round in a new worker thread (offthread.ts), i.e. cold, like engineMs above.
+  const warmStarted = performance.now();
+  pairRound(members, ctx);
+  const warmMs = performance.now() - warmStarted;
+
+  // The same pipeline's pieces, for a pairs-to-pairs comparison on the same graph.
+  const p = prepare(members, ctx);
+  const { eligible } = eligibleMembers(p, seed);
+  const E = eligible.length;
+  const graph = buildCandidateGraph(p, eligible, DEFAULT_K, seed);
+  const rows: MatchingRow[] = [];
+  const { pairs } = solvePairs(p, graph);
+  const enginePairs = pairs.map(([a, b]) => [eligible[a]!, eligible[b]!] as [number, number]);
+  const inactive = members.filter((m) => m.paused || m.removed).length;
+  rows.push({
+    algorithm: 'this engine',
+    ms: engineMs,
+    ...pairStats(p, enginePairs, E),
+    unmatched: round.unplaced.length - inactive,
+    note: `peak RSS ${rssMb.toFixed(0)} MB; same round again in the warm process: ${warmMs.toFixed(0)} ms`,
+  });
+
+  if (size <= referenceMax) {
+    const edges: [number, number, number][] = [];
+    for (let e = 0; e < graph.u.length; e++) edges.push([graph.u[e]!, graph.v[e]!, graph.w[e]!]);
+    const t0 = performance.now();
+    const mate = blossomReference(edges, true);
+    const ms = performance.now() - t0;
+    const refPairs: [number, number][] = [];
+    for (let v = 0; v < E; v++) {
+      const m = mate[v] ?? -1;
+      if (m > v) refPairs.push([eligible[v]!, eligible[m]!]);
+    }
+    rows.push({ algorithm: 'edmonds-blossom-fixed', ms, ...pairStats(p, refPairs, E) });
+  } else {
+    rows.push({
+      algorithm: 'edmonds-blossom-fixed',
+      ms: null,
+      weight: null,
+      unmatched: null,
+      repeats: null,
+      metBefore: null,
+      note: `skipped above ${referenceMax} members`,
+    });
+  }
+
+  {
+    const t0 = performance.now();
+    const order = Array.from(graph.w.keys()).sort((x, y) => graph.w[y]! - graph.w[x]! || x - y);
+    const used = new Uint8Array(E);
+    const greedyPairs: [number, number][] = [];
+    for (const e of order) {
+      const a = graph.u[e]!;
+      const b = graph.v[e]!;
+      if (used[a] || used[b]) continue;
+      used[a] = used[b] = 1;
+      greedyPairs.push([eligible[a]!, eligible[b]!]);
+    }
+    const ms = performance.now() - t0;
+    rows.push({ algorithm: 'greedy by weight', ms, ...pairStats(p, greedyPairs, E) });
+  }
+
+  {
+    const t0 = performance.now();
+    const order = shuffleIndices(Int32Array.from(eligible), mulberry32(seed));
+    const used = new Uint8Array(p.members.length);
+    const randomPairs: [number, number][] = [];
+    const c = p.constraints;
+    for (let i = 0; i < order.length; i++) {
+      const a = order[i]!;
+      if (used[a]) continue;
+      // Look ahead for someone allowed and never met before: "avoids repeats".
+      for (let j = i + 1; j < Math.min(order.length, i + 200); j++) {
+        const b = order[j]!;
+        if (used[b] || !pairAllowed(c, a, b) || c.lastMet.has(a < b ? a * c.n + b : b * c.n + a)) continue;
+        used[a] = used[b] = 1;
+        randomPairs.push([a, b]);
+        break;
+      }
+    }
+    const ms = performance.now() - t0;
+    rows.push({ algorithm: 'random, no repeats', ms, ...pairStats(p, randomPairs, E) });
+  }
+  return { size, edges: graph.u.length, k: DEFAULT_K, weightScale: WEIGHT_SCALE, engineMs, rssMb, rows };
+}
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k!, v ?? 'true'] as const;
+  }),
+);
+const report = run(Number(args.get('size')), Number(args.get('seed')), Number(args.get('reference-max') ?? Infinity));
+process.stdout.write(`${JSON.stringify(report)}\n`);
