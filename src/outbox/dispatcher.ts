@@ -20,7 +20,7 @@ export interface RetryPolicy {
   batchSize?: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, leaseMs: 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, leaseMs: 60_000, concurrency: 32 };
 
 /**
  * What a port's `openConversation` throws when this community has no shared
