@@ -33,7 +33,7 @@ import { recordSection } from './lib/record.ts';
 const INTRODUCTIONS = Number(process.env.FANOUT_INTRODUCTIONS ?? 10_000);
 const SCALE = Number(process.env.FANOUT_SCALE ?? 100);
 const FAILURE_RATE = 0.05;
-const CONCURRENCY = Number(process.env.FANOUT_CONCURRENCY ?? 48);
+const CONCURRENCY = Number(process.env.FANOUT_CONCURRENCY ?? 96);
 const METHODS = ['users.info', 'conversations.open', 'chat.postMessage'] as const;
 
 /** Slack's limit for a method, with every rate multiplied by SCALE and bursts unchanged. */
