@@ -17,7 +17,7 @@ import { BENCH_USERS, benchUserId, type ChildMessage, type Memory, type Role } f
  * The bot runs twice, side by side: compiled to JavaScript by `tsc` and run on
  * plain `node` with {@link BOT_V8_FLAGS} (bench/lib/slack-build.ts: same
  * source, one .js per .ts), and from source under tsx's loader without flags,
- * as `npm start` runs it today. The bare app and the fake run compiled.
+ * as `npm run dev` runs it. The bare app and the fake run compiled.
  * Targets (issue 4), judged on the compiled bot: p99 ack ≤ 50 ms; throughput
  * ≥ 70% of the bare app's; RSS after the run ≤ 150 MB.
  *
@@ -34,7 +34,7 @@ const CHILD_SCRIPT: Record<Runtime, string> = {
   tsx: fileURLToPath(new URL('./lib/slack-child.ts', import.meta.url)),
 };
 
-/** How a child runs: compiled JavaScript on plain node, or the TypeScript source under tsx (as `npm start` does). */
+/** How a child runs: compiled JavaScript on plain node, or the TypeScript source under tsx (as `npm run dev` does; `npm start` runs the compiled build). */
 type Runtime = 'compiled' | 'tsx';
 
 interface Child {
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
   const apps = [
     { name: 'bare Bolt (ack only), compiled', child: await spawnChild('bare', 'compiled', apiUrl), bot: false },
     { name: `Circulate bot, compiled JS on node ${BOT_V8_FLAGS.join(' ')}`, child: await spawnChild('bot', 'compiled', apiUrl, BOT_V8_FLAGS), bot: true },
-    { name: 'Circulate bot, source under tsx, no flags (`npm start` today)', child: await spawnChild('bot', 'tsx', apiUrl), bot: true },
+    { name: 'Circulate bot, source under tsx, no flags (`npm run dev`)', child: await spawnChild('bot', 'tsx', apiUrl), bot: true },
   ].map((a) => ({
     ...a,
     url: `http://127.0.0.1:${a.child.port}/slack/events`,
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
     `- compiled bot: ack p99 ${ms(bot.p99)} ms (target ≤ 50) **${bot.p99 <= 50 ? 'PASS' : 'FAIL'}**; ` +
       `throughput ${(ratio * 100).toFixed(0)}% of bare (target ≥ 70%) **${ratio >= 0.7 ? 'PASS' : 'FAIL'}**; ` +
       `RSS after the run ${mb(rssAfter)} MB without forcing GC (target ≤ 150) **${rssAfter <= 150 * 1024 * 1024 ? 'PASS' : 'FAIL'}**`,
-    `- bot under tsx as \`npm start\` runs it today: ack p99 ${ms(botTsx.p99)} ms, ${pct(botTsx)} of bare, RSS after the run ${mb(after[2]!.rss)} MB`,
+    `- bot under tsx as \`npm run dev\` runs it: ack p99 ${ms(botTsx.p99)} ms, ${pct(botTsx)} of bare, RSS after the run ${mb(after[2]!.rss)} MB`,
     `- ephemeral answers posted to response_url by the two bots: ${answered} of ${sentToBots}; ` +
       `connections opened during the rounds (keep-alive misses): ${apps.map((a) => a.tally.newConnections).join(' / ')}`,
   ];
