@@ -173,7 +173,7 @@ describe('/network-admin files', () => {
     expect((stats.body as { data: Obj }).data.attachments).toEqual([expect.objectContaining({ id: '0' })]);
 
     const exported = await w.command('mod', 'network-admin', 'export');
-    expect(privateText(w, exported)).toContain('export is attached');
+    expect(privateText(w, exported)).toContain('Your export is ready');
     // discord.js sends a Buffer's type only when it recognises the bytes (the PNG); Discord types the CSV by its name.
     expect(exported.files).toEqual([expect.objectContaining({ name: 'circulate-stats.csv' })]);
     expect(exported.files[0]!.size).toBeGreaterThan(0);
