@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../../src/matching/rng.ts';
+
 /**
  * Rate limiting for the fake Web API. Slack limits each method per app per workspace in
  * "tiers" (requests per minute, bursts tolerated) and chat.postMessage at about one message
@@ -123,12 +125,5 @@ export class RateLimiter {
  * with the same seed.
  */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
