@@ -1,4 +1,4 @@
-import { plainSpans } from '../../src/messages/build.ts';
+import { foldSpans, type SpanStyle } from '../../src/messages/build.ts';
 import type { Block, Form, Message, Span } from '../../src/messages/model.ts';
 
 /**
@@ -6,19 +6,16 @@ import type { Block, Form, Message, Span } from '../../src/messages/model.ts';
  * printed as typed (a terminal has nothing to ping), with control characters
  * already refused by the core.
  */
+const CONSOLE_STYLE: SpanStyle = {
+  text: (t) => t,
+  bold: (inner) => `*${inner}*`,
+  italic: (inner) => `_${inner}_`,
+  link: (url, label) => `${label} (${url})`,
+  mention: (_id, name) => `@${name}`,
+};
+
 function inline(spans: Span[]): string {
-  return spans
-    .map((s) => {
-      switch (s.kind) {
-        case 'bold':
-          return `*${inline(s.children)}*`;
-        case 'italic':
-          return `_${inline(s.children)}_`;
-        default:
-          return plainSpans([s]);
-      }
-    })
-    .join('');
+  return foldSpans(spans, CONSOLE_STYLE);
 }
 
 function block(b: Block): string[] {

@@ -7,7 +7,7 @@ import {
   type RawFile,
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
-import { buttonsOf, mentionedUsers } from '../../src/messages/build.ts';
+import { buttonsOf, foldSpans, mentionedUsers, type SpanStyle } from '../../src/messages/build.ts';
 import type { Block, Button, Message, MessageFile, Span } from '../../src/messages/model.ts';
 import { BUTTONS_OMITTED, EMPTY, filesOmitted, MORE } from './copy.ts';
 import { encodeCustomId } from './custom-id.ts';
@@ -57,28 +57,17 @@ function safeUrl(url: string): boolean {
   return /^https?:\/\/[^\s<>()]+$/i.test(url);
 }
 
+const DISCORD_STYLE: SpanStyle = {
+  text: escapeText,
+  bold: (inner) => (inner ? `**${inner}**` : ''),
+  italic: (inner) => (inner ? `*${inner}*` : ''),
+  link: (url, label) => (safeUrl(url) ? `[${escapeText(label)}](<${url}>)` : `${escapeText(label)} (${escapeText(url)})`),
+  mention: (id, name) => (/^\d{1,25}$/.test(id) ? `<@${id}>` : escapeText(`@${name}`)),
+};
+
 /** Spans as Discord markdown; only mention spans produce mention syntax. */
 export function renderSpans(spans: Span[]): string {
-  return spans
-    .map((s) => {
-      switch (s.kind) {
-        case 'text':
-          return escapeText(s.text);
-        case 'bold': {
-          const inner = renderSpans(s.children);
-          return inner ? `**${inner}**` : '';
-        }
-        case 'italic': {
-          const inner = renderSpans(s.children);
-          return inner ? `*${inner}*` : '';
-        }
-        case 'link':
-          return safeUrl(s.url) ? `[${escapeText(s.label)}](<${s.url}>)` : `${escapeText(s.label)} (${escapeText(s.url)})`;
-        case 'mention':
-          return /^\d{1,25}$/.test(s.platformUserId) ? `<@${s.platformUserId}>` : escapeText(`@${s.name}`);
-      }
-    })
-    .join('');
+  return foldSpans(spans, DISCORD_STYLE);
 }
 
 function renderBlock(block: Block): string | null {

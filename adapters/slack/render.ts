@@ -1,4 +1,4 @@
-import { plainText } from '../../src/messages/build.ts';
+import { foldSpans, plainText, type SpanStyle } from '../../src/messages/build.ts';
 import type { Block, Button, Message, Span } from '../../src/messages/model.ts';
 
 /**
@@ -62,28 +62,21 @@ export function trimMrkdwn(text: string, max: number): string {
 
 const SAFE_URL = /^(https?:\/\/|mailto:)[^\s]+$/i;
 
+const SLACK_STYLE: SpanStyle = {
+  text: escapeText,
+  bold: (inner) => wrap('*', inner),
+  italic: (inner) => wrap('_', inner),
+  link: (url, rawLabel) => {
+    const label = escapeText(rawLabel).replace(/\|/g, '¦');
+    if (!SAFE_URL.test(url)) return label;
+    return `<${url.replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C')}|${label}>`;
+  },
+  mention: (id, name) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeText(`@${name}`)),
+};
+
 /** Inline spans as mrkdwn. Only `mention` spans produce a real `<@U…>`. */
 export function renderSpans(spans: Span[]): string {
-  return spans
-    .map((s) => {
-      switch (s.kind) {
-        case 'text':
-          return escapeText(s.text);
-        case 'bold':
-          return wrap('*', renderSpans(s.children));
-        case 'italic':
-          return wrap('_', renderSpans(s.children));
-        case 'link': {
-          const label = escapeText(s.label).replace(/\|/g, '¦');
-          if (!SAFE_URL.test(s.url)) return label;
-          const url = s.url.replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
-          return `<${url}|${label}>`;
-        }
-        case 'mention':
-          return /^[UW][A-Z0-9]+$/.test(s.platformUserId) ? `<@${s.platformUserId}>` : escapeText(`@${s.name}`);
-      }
-    })
-    .join('');
+  return foldSpans(spans, SLACK_STYLE);
 }
 
 /** Slack only formats `*x*` when the markers hug the text, so whitespace moves outside. */

@@ -30,23 +30,48 @@ export const button = (actionId: string, label: string, payload: string, style?:
 
 export const message = (...blocks: Block[]): Message => ({ blocks });
 
-/** Plain text of spans, for fallbacks, logs and the console. */
-export function plainSpans(parts: Span[]): string {
+/** How one platform writes each kind of span; renderers differ only in this. */
+export interface SpanStyle {
+  /** Member or bot text; the style escapes it for its platform. */
+  text(text: string): string;
+  bold(inner: string): string;
+  italic(inner: string): string;
+  link(url: string, label: string): string;
+  /** The only way a rendered message may notify someone. */
+  mention(platformUserId: string, name: string): string;
+}
+
+/** Renders spans with a platform's style, recursing into bold and italic. */
+export function foldSpans(parts: Span[], style: SpanStyle): string {
   return parts
     .map((s) => {
       switch (s.kind) {
         case 'text':
-          return s.text;
+          return style.text(s.text);
         case 'bold':
+          return style.bold(foldSpans(s.children, style));
         case 'italic':
-          return plainSpans(s.children);
+          return style.italic(foldSpans(s.children, style));
         case 'link':
-          return `${s.label} (${s.url})`;
+          return style.link(s.url, s.label);
         case 'mention':
-          return `@${s.name}`;
+          return style.mention(s.platformUserId, s.name);
       }
     })
     .join('');
+}
+
+const PLAIN: SpanStyle = {
+  text: (t) => t,
+  bold: (inner) => inner,
+  italic: (inner) => inner,
+  link: (url, label) => `${label} (${url})`,
+  mention: (_id, name) => `@${name}`,
+};
+
+/** Plain text of spans, for fallbacks, logs and the console. */
+export function plainSpans(parts: Span[]): string {
+  return foldSpans(parts, PLAIN);
 }
 
 /** A one-line summary of a message: the platforms' notification/fallback text. */
