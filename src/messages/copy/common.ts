@@ -19,5 +19,5 @@ export const helpFor = (commands: { name: string; summary: string; usage: string
   message(
     heading('Circulate: help each other grow in library work'),
     ...commands.flatMap((c) => [p(b(`/${c.name}`), `: ${c.summary}`), list(c.usage.map((u) => [u]))]),
-    p('Every answer from Circulate is private to you unless it says otherwise.'),
+    p('Every answer from Circulate is private to you unless it says otherwise. Moderators: /network-admin.'),
   );
