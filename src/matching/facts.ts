@@ -6,16 +6,9 @@
 import { daysSinceMet } from './constraints.ts';
 import type { PairFacts } from './explain.ts';
 import { benefitDetail, featureOf, featureSimilarity, type Prepared, type TextFeature } from './score.ts';
-import type { AvailabilitySlot } from './types.ts';
+import { AVAILABILITY_SLOTS, type AvailabilitySlot } from './types.ts';
 
-const SLOTS: readonly AvailabilitySlot[] = [
-  'weekday-mornings',
-  'weekday-afternoons',
-  'weekday-evenings',
-  'weekend-mornings',
-  'weekend-afternoons',
-  'weekend-evenings',
-];
+const SLOTS = AVAILABILITY_SLOTS;
 
 function sharedSlot(maskA: number, maskB: number): AvailabilitySlot | null {
   const both = maskA & maskB;

@@ -6,7 +6,7 @@
 import { compileConstraints, daysSinceMet, helperCapacity, type CompiledConstraints } from './constraints.ts';
 import { analyseText, topicIndex, WORD_OVERLAP_WEIGHT, type TopicIndex } from './topics.ts';
 import type { AvailabilitySlot, CareerStage, MatchContext, MemberSnapshot, ScoreComponents } from './types.ts';
-import { CAREER_STAGES } from './types.ts';
+import { AVAILABILITY_SLOTS, CAREER_STAGES } from './types.ts';
 
 /**
  * Component weights. Benefit dominates because the product's promise is "someone who
@@ -80,14 +80,7 @@ export interface FlatFeatures {
   loadRatio: Float64Array;
 }
 
-const SLOTS: readonly AvailabilitySlot[] = [
-  'weekday-mornings',
-  'weekday-afternoons',
-  'weekday-evenings',
-  'weekend-mornings',
-  'weekend-afternoons',
-  'weekend-evenings',
-];
+const SLOTS = AVAILABILITY_SLOTS;
 
 /** Bitmask of availability slots; 0 means "flexible" (DESIGN: empty overlaps with everyone). */
 export function availabilityMask(slots: readonly AvailabilitySlot[]): number {
@@ -310,25 +303,8 @@ export function featureSimilarity(index: TopicIndex, a: TextFeature, b: TextFeat
     }
   }
   if (best >= 1) return 1;
-  const aw = a.words;
-  const bw = b.words;
-  if (aw.length > 0 && bw.length > 0) {
-    let i = 0;
-    let j = 0;
-    let shared = 0;
-    while (i < aw.length && j < bw.length) {
-      const x = aw[i]!;
-      const y = bw[j]!;
-      if (x === y) {
-        shared++;
-        i++;
-        j++;
-      } else if (x < y) i++;
-      else j++;
-    }
-    const overlap = (WORD_OVERLAP_WEIGHT * shared) / Math.min(aw.length, bw.length);
-    if (overlap > best) best = overlap;
-  }
+  const overlap = wordOverlap(a.words, b.words);
+  if (overlap > best) best = overlap;
   return best;
 }
 

@@ -38,6 +38,16 @@ export type AvailabilitySlot =
   | 'weekend-afternoons'
   | 'weekend-evenings';
 
+/** Every slot, in the order their bits are numbered in availability masks. */
+export const AVAILABILITY_SLOTS: readonly AvailabilitySlot[] = [
+  'weekday-mornings',
+  'weekday-afternoons',
+  'weekday-evenings',
+  'weekend-mornings',
+  'weekend-afternoons',
+  'weekend-evenings',
+];
+
 /** What one member brings to matching; built fresh from the database per run. */
 export interface MemberSnapshot {
   id: string;
