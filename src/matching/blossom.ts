@@ -31,7 +31,46 @@ export interface WeightedGraph {
  * needs when the candidate graph is sparse. Returns mate[v] (vertex or -1).
  */
 export function maxWeightMatching(graph: WeightedGraph, maxCardinality = false): Int32Array {
-  return new BlossomSolver(graph, maxCardinality).solve();
+  if (maxCardinality) {
+    const perfect = perfectMatching(graph);
+    if (perfect !== null) return perfect;
+  }
+  return new BlossomSolver(graph, maxCardinality, false).solve();
+}
+
+/**
+ * The fast path for rounds: when everyone can be paired (with an odd count, everyone
+ * but one), the best matching of most edges is the best *perfect* matching — of the
+ * graph plus, for an odd count, one stand-in vertex joined to all at weight 0, whose
+ * partner is the member left for a trio. Perfect matching allows any feasible starting
+ * duals, so the solver starts from a greedy matching on tight edges ("jump start")
+ * instead of from nothing, which skips most early augmentations. Null when the
+ * result is not perfect (some members cannot all be paired): the caller then solves
+ * from the plain start, where maximum cardinality is proven for any graph.
+ */
+function perfectMatching(graph: WeightedGraph): Int32Array | null {
+  const n = graph.n;
+  let g = graph;
+  if (n % 2 === 1) {
+    const m = graph.u.length;
+    const u = new Int32Array(m + n);
+    const v = new Int32Array(m + n);
+    const w = new Float64Array(m + n);
+    u.set(graph.u);
+    v.set(graph.v);
+    w.set(graph.w);
+    for (let x = 0; x < n; x++) {
+      u[m + x] = x;
+      v[m + x] = n;
+    }
+    g = { n: n + 1, u, v, w };
+  }
+  const mate = new BlossomSolver(g, true, true).solve();
+  for (let x = 0; x < g.n; x++) if (mate[x] === -1) return null;
+  if (g === graph) return mate;
+  const result = mate.slice(0, n);
+  for (let x = 0; x < n; x++) if (result[x] === n) result[x] = -1;
+  return result;
 }
 
 /** Sum of weights of a mate array over the graph's edges (each matched edge once). */
@@ -120,12 +159,15 @@ class BlossomSolver {
   private readonly leafBuf: Int32Array;
   private readonly leafStack: Int32Array;
 
-  constructor(graph: WeightedGraph, maxCardinality: boolean) {
+  private readonly jumpStart: boolean;
+
+  constructor(graph: WeightedGraph, maxCardinality: boolean, jumpStart: boolean) {
     const n = graph.n;
     const m = graph.u.length;
     this.n = n;
     this.nedge = m;
     this.maxCardinality = maxCardinality;
+    this.jumpStart = jumpStart;
     this.endpoint = new Int32Array(2 * m);
     this.weight = new Float64Array(m);
     const deg = new Int32Array(n + 1);
@@ -370,8 +412,10 @@ class BlossomSolver {
   /**
    * Recomputes vertex x's pending event from all its edges to S-blossoms: edges already
    * tight are queued for scanning from their S end, the earliest of the rest is pushed.
+   * With `leavingTree` (x's tree was just dissolved), the same pass also forgets x's
+   * usable edges and the breadcrumbs x left in other trees' T-blossoms.
    */
-  private watch(x: number): void {
+  private watch(x: number, leavingTree = false): void {
     const bx = this.inBlossom[x]!;
     const role = this.label[bx]!;
     this.pending[x] = -1;
@@ -380,9 +424,18 @@ class BlossomSolver {
     let bestAt = 0;
     for (let q = this.nbStart[x]!; q < this.nbStart[x + 1]!; q++) {
       const p = this.neighbend[q]!;
-      const bw = this.inBlossom[this.endpoint[p]!]!;
-      if (bw === bx || this.label[bw] !== OUTER) continue;
       const k = p >> 1;
+      const w = this.endpoint[p]!;
+      if (leavingTree) {
+        this.allow[k] = 0;
+        if (this.label[w] === INNER && this.labelEnd[w] === (p ^ 1)) {
+          // Used when that blossom expands, so it must not outlive x's tree.
+          this.label[w] = FREE;
+          this.labelEnd[w] = -1;
+        }
+      }
+      const bw = this.inBlossom[w]!;
+      if (bw === bx || this.label[bw] !== OUTER) continue;
       const sl = this.slack(k);
       if (sl <= 0) this.edgeQueue.push(role === OUTER ? p : p ^ 1);
       else {
@@ -580,28 +633,17 @@ class BlossomSolver {
         this.setZSign(b, 0);
       }
     }
-    // One pass over the dissolved vertices' edges: forget usable edges and forget being
-    // remembered by other trees' T-blossoms; then watch edges to surviving S-vertices.
-    // (Free vertices whose pending event was an edge into these trees re-watch lazily,
-    // when that event surfaces: nothing of theirs can happen earlier.)
-    for (const x of members) {
-      for (let q = this.nbStart[x]!; q < this.nbStart[x + 1]!; q++) {
-        const p = this.neighbend[q]!;
-        this.allow[p >> 1] = 0;
-        const w = this.endpoint[p]!;
-        if (this.label[w] === INNER && this.labelEnd[w] === (p ^ 1)) {
-          // Used when that blossom expands, so it must not outlive x's tree.
-          this.label[w] = FREE;
-          this.labelEnd[w] = -1;
-        }
-      }
-    }
-    for (const x of members) this.watch(x);
+    // One pass over each dissolved vertex's edges: forget usable edges and breadcrumbs,
+    // and watch edges to surviving S-vertices. (Free vertices whose pending event was an
+    // edge into these trees re-watch lazily, when that event surfaces: nothing of
+    // theirs can happen earlier.)
+    for (const x of members) this.watch(x, true);
   }
 
   solve(): Int32Array {
     const n = this.n;
     if (this.nedge === 0) return this.mate.slice();
+    if (this.jumpStart) this.greedyStart();
     for (let v = 0; v < n; v++) if (this.mate[v] === -1 && this.label[this.inBlossom[v]!] === FREE) this.assignLabel(v, OUTER, -1);
     // Small methods rather than one big loop: each is optimised on its own, quickly,
     // and a deoptimisation in one does not throw away (and recompile) all the others.
@@ -619,6 +661,39 @@ class BlossomSolver {
     const result = new Int32Array(n).fill(-1);
     for (let v = 0; v < n; v++) if (this.mate[v]! >= 0) result[v] = this.endpoint[this.mate[v]!]!;
     return result;
+  }
+
+  /**
+   * Starting duals and matching for the perfect-matching fast path: each vertex's dual
+   * is its heaviest edge, lowered until one of its edges is tight; a vertex whose
+   * tight edge reaches a single neighbour is matched to it (the heaviest such edge).
+   * Every edge keeps slack ≥ 0 and every matched edge is tight, as the algorithm needs.
+   */
+  private greedyStart(): void {
+    const n = this.n;
+    const y = this.yBase;
+    for (let v = 0; v < n; v++) {
+      let heaviest = 0;
+      for (let q = this.nbStart[v]!; q < this.nbStart[v + 1]!; q++) heaviest = Math.max(heaviest, this.weight[this.neighbend[q]! >> 1]!);
+      y[v] = heaviest;
+    }
+    for (let v = 0; v < n; v++) {
+      let minSlack = Infinity;
+      for (let q = this.nbStart[v]!; q < this.nbStart[v + 1]!; q++) minSlack = Math.min(minSlack, this.slack(this.neighbend[q]! >> 1));
+      if (minSlack === Infinity || this.mate[v] !== -1) continue;
+      y[v] = y[v]! - minSlack;
+      let best = -1;
+      for (let q = this.nbStart[v]!; q < this.nbStart[v + 1]!; q++) {
+        const p = this.neighbend[q]!;
+        const k = p >> 1;
+        if (this.mate[this.endpoint[p]!] !== -1 || this.slack(k) !== 0) continue;
+        if (best === -1 || this.weight[k]! > this.weight[best >> 1]!) best = p;
+      }
+      if (best !== -1) {
+        this.mate[v] = best;
+        this.mate[this.endpoint[best]!] = best ^ 1;
+      }
+    }
   }
 
   /** Scans an S-vertex's edges: grows trees, forms blossoms, or augments (then stops). */

@@ -17,6 +17,8 @@ export const DEFAULT_K = 20;
 const BUCKET_SAMPLE = 24;
 /** Pairs scored per member at most: enough to find a good top k, bounded so 10,000 members stay fast. */
 const MAX_EVALUATED = 80;
+/** Room for an integer weight below a pair key (pair ids < 10^8 leave 2^53 / 10^8 ≈ 2^26). */
+const WEIGHT_SLOTS = 2 ** 20;
 /** Random extra candidates per member: the safety net for thin profiles. */
 const RANDOM_EXTRA = 8;
 
@@ -61,6 +63,7 @@ function pushTo(buckets: number[][], key: number, v: number): void {
  */
 export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAULT_K, seed = 0): CandidateGraph {
   const n = eligible.length;
+  if (n * n * WEIGHT_SLOTS > Number.MAX_SAFE_INTEGER) throw new Error(`candidate graph: ${n} members is more than one round can pack`);
   const rand = mulberry32(seed ^ 0x5bd1e995);
   const T = p.topics.topics.length;
   // Indexes by topic id and by word id (offset by T), from local vertex ids.
@@ -108,7 +111,8 @@ export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAU
     for (const b of evaluated) {
       const mb = eligible[b]!;
       if (!pairAllowed(p.constraints, ma, mb)) continue;
-      const s = pairScoreFast(p, ma, mb);
+      // Scored in a fixed order (lower local id first) so both ends agree to the last bit.
+      const s = a < b ? pairScoreFast(p, ma, mb) : pairScoreFast(p, mb, ma);
       if (size < k) {
         let i = size++;
         while (i > 0 && topS[i - 1]! < s) {
@@ -131,7 +135,9 @@ export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAU
     }
     for (let i = 0; i < size; i++) {
       const b = topV[i]!;
-      keys.push(a < b ? a * n + b : b * n + a);
+      // Pair and weight in one number, so one numeric sort orders pairs and drops the
+      // duplicates that appear when each end picked the other (they agree on the weight).
+      keys.push((a < b ? a * n + b : b * n + a) * WEIGHT_SLOTS + Math.min(WEIGHT_SLOTS - 1, integerWeight(topS[i]!)));
     }
   }
   const sorted = Float64Array.from(keys).sort();
@@ -141,12 +147,11 @@ export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAU
   const v = new Int32Array(m);
   const w = new Int32Array(m);
   for (let e = 0; e < m; e++) {
-    const key = sorted[e]!;
-    const a = Math.floor(key / n);
-    const b = key - a * n;
+    const pair = Math.floor(sorted[e]! / WEIGHT_SLOTS);
+    const a = Math.floor(pair / n);
     u[e] = a;
-    v[e] = b;
-    w[e] = integerWeight(pairScoreFast(p, eligible[a]!, eligible[b]!));
+    v[e] = pair - a * n;
+    w[e] = sorted[e]! - pair * WEIGHT_SLOTS;
   }
   return { n, u, v, w, members: eligible };
 }
