@@ -49,27 +49,39 @@ export function maxWeightMatching(graph: WeightedGraph, maxCardinality = false):
  * from the plain start, where maximum cardinality is proven for any graph.
  */
 function perfectMatching(graph: WeightedGraph): Int32Array | null {
-  const n = graph.n;
-  let g = graph;
-  if (n % 2 === 1) {
-    const m = graph.u.length;
-    const u = new Int32Array(m + n);
-    const v = new Int32Array(m + n);
-    const w = new Float64Array(m + n);
-    u.set(graph.u);
-    v.set(graph.v);
-    w.set(graph.w);
-    for (let x = 0; x < n; x++) {
-      u[m + x] = x;
-      v[m + x] = n;
-    }
-    g = { n: n + 1, u, v, w };
+  // Members with no edge at all stay single whatever happens; leaving them out keeps
+  // the common case (everyone else can be paired) on the fast path.
+  const hasEdge = new Uint8Array(graph.n);
+  let m = 0;
+  for (let k = 0; k < graph.u.length; k++) {
+    if (graph.u[k] === graph.v[k]) continue;
+    hasEdge[graph.u[k]!] = 1;
+    hasEdge[graph.v[k]!] = 1;
+    m++;
   }
-  const mate = new BlossomSolver(g, true, true).solve();
-  for (let x = 0; x < g.n; x++) if (mate[x] === -1) return null;
-  if (g === graph) return mate;
-  const result = mate.slice(0, n);
-  for (let x = 0; x < n; x++) if (result[x] === n) result[x] = -1;
+  const local = new Int32Array(graph.n).fill(-1);
+  const original: number[] = [];
+  for (let x = 0; x < graph.n; x++) if (hasEdge[x] === 1) local[x] = original.push(x) - 1;
+  const n = original.length;
+  // One more vertex for an odd count: the stand-in partner, joined to everyone at weight 0.
+  const extra = n % 2;
+  const u = new Int32Array(m + extra * n);
+  const v = new Int32Array(m + extra * n);
+  const w = new Float64Array(m + extra * n);
+  for (let k = 0, e = 0; k < graph.u.length; k++) {
+    if (graph.u[k] === graph.v[k]) continue;
+    u[e] = local[graph.u[k]!]!;
+    v[e] = local[graph.v[k]!]!;
+    w[e++] = graph.w[k]!;
+  }
+  for (let x = 0; x < extra * n; x++) {
+    u[m + x] = x;
+    v[m + x] = n;
+  }
+  const mate = new BlossomSolver({ n: n + extra, u, v, w }, true, true).solve();
+  for (let x = 0; x < n + extra; x++) if (mate[x] === -1) return null;
+  const result = new Int32Array(graph.n).fill(-1);
+  for (let x = 0; x < n; x++) if (mate[x]! < n) result[original[x]!] = original[mate[x]!]!;
   return result;
 }
 
