@@ -83,7 +83,7 @@ function main(): void {
   lines.push(
     `Each size is one generated community (seed ${SEED}; profiles, offers, asks, time zones, availability, blocks, ` +
       `about 3 past rounds of history). All algorithms pair the same eligible members; the engine, edmonds-blossom-fixed ` +
-      `and greedy use the same candidate graph (k = ${k}). Score = sum of pair scores (integer weights / ${scale}). ` +
+      `and greedy use the same candidate graph (k = ${k}). Score = sum of pair scores (the matcher's integer weights / ${scale}, shown to the last digit, so equal means equal). ` +
       `Engine time is end to end, first thing in a fresh process (so JIT warm-up is included): profiles in, candidate graph, exact matching, trio placement, explained groups out. ` +
       `"Left out" for the engine counts eligible members in no group after trio placement; for the others, members without a pair. ` +
       `"Repeats" are pairs that met within the 12-week window (a hard no); "met before" counts pairs that met at any time.`,
@@ -96,7 +96,7 @@ function main(): void {
     for (const r of rows as MatchingRow[]) {
       const pct = r.weight === null ? '—' : `${((100 * r.weight) / engineWeight).toFixed(2)}%`;
       lines.push(
-        `| ${size} | ${edges} | ${r.algorithm} | ${fmtMs(r.ms)} | ${r.weight === null ? '—' : (r.weight / scale).toFixed(0)} | ${pct} | ${r.unmatched ?? '—'} | ${r.repeats ?? '—'} | ${r.metBefore ?? '—'} | ${r.note ?? ''} |`,
+        `| ${size} | ${edges} | ${r.algorithm} | ${fmtMs(r.ms)} | ${r.weight === null ? '—' : (r.weight / scale).toFixed(2)} | ${pct} | ${r.unmatched ?? '—'} | ${r.repeats ?? '—'} | ${r.metBefore ?? '—'} | ${r.note ?? ''} |`,
       );
     }
   }

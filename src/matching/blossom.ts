@@ -171,6 +171,7 @@ class BlossomSolver {
   private readonly leafBuf: Int32Array;
   private readonly leafStack: Int32Array;
 
+  /** Start from greedyStart's duals and matching; only sound when the caller wants a perfect matching. */
   private readonly jumpStart: boolean;
 
   constructor(graph: WeightedGraph, maxCardinality: boolean, jumpStart: boolean) {
@@ -677,9 +678,10 @@ class BlossomSolver {
 
   /**
    * Starting duals and matching for the perfect-matching fast path: each vertex's dual
-   * is its heaviest edge, lowered until one of its edges is tight; a vertex whose
-   * tight edge reaches a single neighbour is matched to it (the heaviest such edge).
-   * Every edge keeps slack ≥ 0 and every matched edge is tight, as the algorithm needs.
+   * is its heaviest edge; each vertex still unmatched, in turn, lowers its dual until
+   * one of its edges is tight and is matched over the heaviest tight edge to a
+   * neighbour still unmatched. Every edge keeps slack ≥ 0 and every matched edge is
+   * tight, as the algorithm needs.
    */
   private greedyStart(): void {
     const n = this.n;
@@ -690,9 +692,10 @@ class BlossomSolver {
       y[v] = heaviest;
     }
     for (let v = 0; v < n; v++) {
+      if (this.mate[v] !== -1) continue;
       let minSlack = Infinity;
       for (let q = this.nbStart[v]!; q < this.nbStart[v + 1]!; q++) minSlack = Math.min(minSlack, this.slack(this.neighbend[q]! >> 1));
-      if (minSlack === Infinity || this.mate[v] !== -1) continue;
+      if (minSlack === Infinity) continue;
       y[v] = y[v]! - minSlack;
       let best = -1;
       for (let q = this.nbStart[v]!; q < this.nbStart[v + 1]!; q++) {

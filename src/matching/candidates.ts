@@ -17,7 +17,10 @@ export const DEFAULT_K = 20;
 const BUCKET_SAMPLE = 24;
 /** Pairs scored per member at most: enough to find a good top k, bounded so 10,000 members stay fast. */
 const MAX_EVALUATED = 80;
-/** Room for an integer weight below a pair key (pair ids < 10^8 leave 2^53 / 10^8 ≈ 2^26). */
+/**
+ * Room for an integer weight below a pair key: a pair scores at most ~15 points (1,500 as
+ * a weight), and pair keys are below n², so rounds of up to ~94,000 members fit in 2^53.
+ */
 const WEIGHT_SLOTS = 2 ** 20;
 /** Random extra candidates per member: the safety net for thin profiles. */
 const RANDOM_EXTRA = 8;
