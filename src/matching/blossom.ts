@@ -225,7 +225,7 @@ class BlossomSolver {
     this.zBase = new Float64Array(2 * n);
     this.zSign = new Int8Array(2 * n);
     this.tightFree = new EventHeap(2 * n);
-    this.tightOuter = new EventHeap(2 * m);
+    this.tightOuter = new EventHeap(2 * n);
     this.innerZero = new EventHeap(64);
     this.pending = new Int32Array(n).fill(-1);
     this.pendingAt = new Float64Array(n);
