@@ -143,7 +143,7 @@ describe('maxWeightMatching', () => {
     const { members, ctx } = generateCommunity(1000, seed);
     const p = prepare(members, { ...ctx, seed });
     const graph = buildCandidateGraph(p, eligibleMembers(p, seed).eligible, DEFAULT_K, seed);
-    expect(graph.n % 2).toBe(1); // odd: one member is left for a trio, which exercises max-cardinality ties
+    expect(graph.n % 2).toBe(1); // odd: the fast path pairs one member with its stand-in vertex
     const edges: Edge[] = Array.from(graph.u, (a, e) => [a, graph.v[e]!, graph.w[e]!]);
     const ref = blossomReference(edges, true);
     const refMate = Int32Array.from({ length: graph.n }, (_, i) => ref[i] ?? -1);
@@ -152,6 +152,21 @@ describe('maxWeightMatching', () => {
     expect(mine.filter((x) => x >= 0).length).toBe(refMate.filter((x) => x >= 0).length);
     expect(matchingWeight(graph, mine)).toBe(matchingWeight(graph, refMate));
   }, 60_000);
+
+  it('falls back to the plain solve when not everyone can be paired, and still maximises cardinality first', () => {
+    // A star with a path hanging off it: 1 and 2 can only meet 0, so no perfect matching exists
+    // (even after setting aside the isolated 6) and the greedy-start fast path must give way.
+    // Most edges possible: two; the heaviest two-edge matchings weigh 11 (0-1 with 3-4 or 4-5).
+    const edges: Edge[] = [[0, 1, 10], [0, 2, 9], [0, 3, 1], [3, 4, 1], [4, 5, 1]];
+    const graph = toGraph(7, edges);
+    const mate = maxWeightMatching(graph, true);
+    assertValid(7, mate, edges);
+    const best = bruteForce(7, edges, true);
+    expect(mate.filter((x) => x >= 0).length / 2).toBe(best.card);
+    expect(best).toEqual({ card: 2, weight: 11 });
+    expect(matchingWeight(graph, mate)).toBe(best.weight);
+    expect(mate[6]).toBe(-1);
+  });
 
   it('handles empty and edgeless graphs', () => {
     expect(Array.from(maxWeightMatching({ n: 0, u: new Int32Array(), v: new Int32Array(), w: new Int32Array() }))).toEqual([]);
