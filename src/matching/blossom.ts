@@ -3,7 +3,11 @@
  * Galil's primal-dual bookkeeping, after Joris van Rantwijk's reference
  * implementation (mwmatching.py), rewritten for speed:
  *
- * - integer weights and doubled duals, so the arithmetic stays exact (no "close");
+ * - integer weights and doubled duals, so the arithmetic stays exact (no "close"):
+ *   from the plain start every dual is an integer; from the greedy start duals begin
+ *   with mixed parities, but each S-vertex shares its tree root's fractional part, so
+ *   S–S slacks stay whole and the clock only ever moves by multiples of ½, which
+ *   doubles represent exactly;
  * - every per-vertex and per-edge table is a typed array, adjacency is CSR, and the
  *   hot loops touch no objects;
  * - all free vertices grow alternating trees at once, and an augmentation dissolves
@@ -85,7 +89,7 @@ function perfectMatching(graph: WeightedGraph): Int32Array | null {
   return result;
 }
 
-/** Sum of weights of a mate array over the graph's edges (each matched edge once). */
+/** Sum of weights of a mate array over the graph's edges (each matched edge once; assumes no parallel edges, as candidate graphs have none). */
 export function matchingWeight(graph: WeightedGraph, mate: Int32Array): number {
   let total = 0;
   for (let k = 0; k < graph.u.length; k++) {
