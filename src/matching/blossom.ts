@@ -482,17 +482,12 @@ class BlossomSolver {
     if (!endStage && this.label[b] === INNER) {
       const len = childs.length;
       const entryChild = this.inBlossom[this.endpoint[this.labelEnd[b]! ^ 1]!]!;
-      let j = childs.indexOf(entryChild);
-      let jstep: number;
-      let endptrick: number;
-      if (j & 1) {
-        j -= len;
-        jstep = 1;
-        endptrick = 0;
-      } else {
-        jstep = -1;
-        endptrick = 1;
-      }
+      // Walk from the entry child to the base the even way round (see augmentBlossom).
+      const at = childs.indexOf(entryChild);
+      const forward = (at & 1) === 1;
+      let j = forward ? at - len : at;
+      const jstep = forward ? 1 : -1;
+      const endptrick = forward ? 0 : 1;
       let p = this.labelEnd[b]!;
       while (j !== 0) {
         this.label[this.endpoint[p ^ 1]!] = FREE;
@@ -563,17 +558,12 @@ class BlossomSolver {
     const endps = this.blossomEndps[b]!;
     const len = childs.length;
     const i = childs.indexOf(t);
-    let j = i;
-    let jstep: number;
-    let endptrick: number;
-    if (i & 1) {
-      j -= len;
-      jstep = 1;
-      endptrick = 0;
-    } else {
-      jstep = -1;
-      endptrick = 1;
-    }
+    // From child i to the base along the even-length side: forwards (wrapping, j < 0)
+    // when i is odd, backwards when even; endptrick picks each edge's endpoint order.
+    const forward = (i & 1) === 1;
+    let j = forward ? i - len : i;
+    const jstep = forward ? 1 : -1;
+    const endptrick = forward ? 0 : 1;
     while (j !== 0) {
       j += jstep;
       t = childs[j < 0 ? j + len : j]!;

@@ -116,25 +116,16 @@ export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAU
       if (!pairAllowed(p.constraints, ma, mb)) continue;
       // Scored in a fixed order (lower local id first) so both ends agree to the last bit.
       const s = a < b ? pairScoreFast(p, ma, mb) : pairScoreFast(p, mb, ma);
-      if (size < k) {
-        let i = size++;
-        while (i > 0 && topS[i - 1]! < s) {
-          topS[i] = topS[i - 1]!;
-          topV[i] = topV[i - 1]!;
-          i--;
-        }
-        topS[i] = s;
-        topV[i] = b;
-      } else if (s > topS[k - 1]!) {
-        let i = k - 1;
-        while (i > 0 && topS[i - 1]! < s) {
-          topS[i] = topS[i - 1]!;
-          topV[i] = topV[i - 1]!;
-          i--;
-        }
-        topS[i] = s;
-        topV[i] = b;
+      if (size === k && s <= topS[k - 1]!) continue;
+      // Insert into the sorted top k; when full, the last one drops out.
+      let i = size < k ? size++ : k - 1;
+      while (i > 0 && topS[i - 1]! < s) {
+        topS[i] = topS[i - 1]!;
+        topV[i] = topV[i - 1]!;
+        i--;
       }
+      topS[i] = s;
+      topV[i] = b;
     }
     for (let i = 0; i < size; i++) {
       const b = topV[i]!;

@@ -36,7 +36,8 @@ import { CAREER_STAGES } from './types.ts';
 /** Questions say more than the topic line but are noisier, so they count for less. */
 const QUESTIONS_WEIGHT = 0.5;
 
-function placeholder(id: string): MemberSnapshot {
+/** A member with nothing known yet: the requester stand-in here, and the base for test fixtures. */
+export function emptySnapshot(id: string): MemberSnapshot {
   return {
     id,
     displayName: 'you',
@@ -53,6 +54,11 @@ function placeholder(id: string): MemberSnapshot {
     paused: false,
     removed: false,
   };
+}
+
+/** The community plus the requester, who may not be in the snapshot yet (a brand-new member). */
+function withRequester(members: MemberSnapshot[], requesterId: string): MemberSnapshot[] {
+  return members.some((m) => m.id === requesterId) ? members : [...members, emptySnapshot(requesterId)];
 }
 
 /** Best first, ties broken by the seed (then id) so the same state always asks the same person first. */
@@ -74,7 +80,7 @@ function sortRanked(ranked: RankedCandidate[], seed: number): RankedCandidate[] 
  * monthly helping capacity, not met within the rematch window.
  */
 export function rankHelpers(ask: IntroAsk, members: MemberSnapshot[], ctx: MatchContext): RankedCandidate[] {
-  const all = members.some((m) => m.id === ask.requesterId) ? members : [...members, placeholder(ask.requesterId)];
+  const all = withRequester(members, ask.requesterId);
   const p = prepare(all, ctx);
   const r = p.constraints.indexOf.get(ask.requesterId)!;
   const topicFeature = featureOf(ask.topic, p.topics, p.vocabulary);
@@ -142,7 +148,7 @@ export function rankPracticePartners(
   members: MemberSnapshot[],
   ctx: MatchContext,
 ): RankedCandidate[] {
-  const all = members.some((m) => m.id === ask.requesterId) ? members : [...members, placeholder(ask.requesterId)];
+  const all = withRequester(members, ask.requesterId);
   const p = prepare(all, ctx);
   const r = p.constraints.indexOf.get(ask.requesterId)!;
   const myMask = availabilityMask(ask.availability);

@@ -1,22 +1,12 @@
+import { emptySnapshot } from '../../src/matching/rank.ts';
 import type { MatchContext, MemberSnapshot } from '../../src/matching/types.ts';
 
 /** A member with sensible defaults; tests override only what they are about. */
 export function member(id: string, overrides: Partial<MemberSnapshot> = {}): MemberSnapshot {
   return {
-    id,
+    ...emptySnapshot(id),
     displayName: id[0]!.toUpperCase() + id.slice(1),
-    careerStage: null,
     timeZone: 'America/Chicago',
-    areas: [],
-    organisations: [],
-    offers: [],
-    asks: [],
-    availability: [],
-    helpedCount: 0,
-    receivedCount: 0,
-    helperLoadThisMonth: 0,
-    paused: false,
-    removed: false,
     ...overrides,
   };
 }
