@@ -7,6 +7,7 @@ import { Core } from './core.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Logger } from './logger.ts';
+import { matchingThread } from './matching/index.ts';
 import { Dispatcher, DEFAULT_RETRY_POLICY, type RetryPolicy } from './outbox/dispatcher.ts';
 import type { PlatformPort } from './platform.ts';
 
@@ -48,6 +49,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const core = new Core(database.db, options.config, options.clock, options.log, dispatcher, rhythm);
 
   let closed = false;
+  let startedMatchingThread = false;
   return {
     core,
     database,
@@ -73,6 +75,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       poll.unref();
       const stopDelivery = dispatcher.runContinuously();
       void tick();
+      if (options.config.MATCHING_WARM_UP) {
+        startedMatchingThread = true;
+        matchingThread.start().then(
+          (warmUpMs) => options.log.info({ warmUpMs: Math.round(warmUpMs) }, 'matching thread warmed up'),
+          (err: unknown) => options.log.error({ err }, 'matching thread failed to start; rounds will start it again'),
+        );
+      }
       return () => {
         void cronTask.stop();
         clearInterval(poll);
@@ -82,6 +91,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       if (closed) return;
       closed = true;
+      if (startedMatchingThread) await matchingThread.close();
       if (!options.database) await database.close();
     },
   };

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
  * imports, the engine in src/matching/ and the community generator, to plain JavaScript
  * with `tsc` — one .js per .ts, no bundling or minifying — so the timed run executes the
  * same kind of code `npm start` runs (tsc output on plain node), not tsx's transform.
+ * The matching thread's entry (src/matching/worker.mjs → worker.js) is compiled beside it.
  * Output: bench/out/ (gitignored), mirroring the repository layout. The tsconfig is
  * generated there too, extending the repository's own.
  */
@@ -33,9 +34,12 @@ export function buildMatchingBench(): string {
           declaration: false,
           incremental: true,
           tsBuildInfoFile: './.tsbuildinfo',
+          allowJs: true,
+          checkJs: false,
         },
         include: [],
-        files: ['../lib/matching-child.ts', '../lib/edmonds-blossom-fixed.d.ts'],
+        // The matching thread's entry is loaded by URL, not imported, so it is named here.
+        files: ['../lib/matching-child.ts', '../lib/edmonds-blossom-fixed.d.ts', '../../src/matching/worker.mjs', '../../src/matching/worker.ts'],
       },
       null,
       2,

@@ -1,23 +1,29 @@
 /**
- * Worker-thread side of off-thread matching: runs one job from workerData and posts
- * the result. One job per thread keeps the lifecycle trivial; rounds are rare
- * compared with the cost of starting a thread.
+ * Worker-thread side of off-thread matching (offthread.ts). One long-lived thread:
+ * optionally warms the engine up first (warm-up.ts), says it is ready, then answers
+ * jobs one at a time in the order they arrive. A job that throws is answered with the
+ * error and the thread carries on.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { breakoutGroups, pairRound } from './round.ts';
-import type { WorkerJob, WorkerReply } from './offthread.ts';
+import { warmUpEngine } from './warm-up.ts';
+import type { ThreadMessage, WorkerRequest, WorkerSettings } from './offthread.ts';
 
-function run(job: WorkerJob): WorkerReply {
+function run({ id, job }: WorkerRequest): ThreadMessage {
   try {
     const started = performance.now();
     const result =
       job.kind === 'pairRound'
         ? pairRound(job.members, job.ctx, job.opts)
         : breakoutGroups(job.members, job.ctx, job.size, job.opts);
-    return { ok: true, result, ms: performance.now() - started };
+    return { kind: 'done', id, result, ms: performance.now() - started };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    return { kind: 'failed', id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
 }
 
-parentPort?.postMessage(run(workerData as WorkerJob));
+const port = parentPort!;
+const settings = workerData as WorkerSettings;
+const warmUpMs = warmUpEngine(settings.warmUpRounds, settings.warmUpMembers);
+port.postMessage({ kind: 'ready', warmUpMs } satisfies ThreadMessage);
+port.on('message', (request: WorkerRequest) => port.postMessage(run(request)));

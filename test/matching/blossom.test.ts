@@ -1,7 +1,7 @@
 import blossomReference from 'edmonds-blossom-fixed';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateCommunity } from '../../bench/lib/community.ts';
+import { generateCommunity } from '../../src/matching/synthetic.ts';
 import { matchingWeight, maxWeightMatching, type WeightedGraph } from '../../src/matching/blossom.ts';
 import { buildCandidateGraph, DEFAULT_K } from '../../src/matching/candidates.ts';
 import { eligibleMembers } from '../../src/matching/pairs.ts';

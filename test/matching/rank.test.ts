@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { constraints, pairComponents, pairScore, prepare, rankHelpers, rankPracticePartners, totalOf } from '../../src/matching/index.ts';
 import { pairScoreFast } from '../../src/matching/score.ts';
-import { generateCommunity } from '../../bench/lib/community.ts';
+import { generateCommunity } from '../../src/matching/synthetic.ts';
 import { context, daysAgo, member } from './support.ts';
 
 const archivist = (id: string, extra = {}) =>

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateCommunity } from '../../bench/lib/community.ts';
+import { generateCommunity } from '../../src/matching/synthetic.ts';
 import { constraints } from '../../src/matching/constraints.ts';
 import { breakoutGroups, pairRound } from '../../src/matching/round.ts';
 import type { MatchContext, MemberSnapshot, RoundResult } from '../../src/matching/types.ts';

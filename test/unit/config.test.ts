@@ -17,6 +17,12 @@ describe('config', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
+  it('reads the matching warm-up switch as a boolean', () => {
+    expect(loadConfig({}).MATCHING_WARM_UP).toBe(true);
+    expect(loadConfig({ MATCHING_WARM_UP: 'false' }).MATCHING_WARM_UP).toBe(false);
+    expect(() => loadConfig({ MATCHING_WARM_UP: 'sometimes' })).toThrow(/MATCHING_WARM_UP: expected true or false/);
+  });
+
   it('treats empty platform tokens as unset', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: '' }).SLACK_BOT_TOKEN).toBeUndefined();
   });

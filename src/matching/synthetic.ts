@@ -1,12 +1,12 @@
 /**
- * Synthetic but realistic library-career communities for the matching benchmark and
- * tests: mixed career stages, sectors and specialties written the way members write
- * them (spelling variants included), offers with capacities, open asks, time zones,
- * weekly availability, blocks and a history of past matches. Seeded, so every run and
- * every algorithm sees the same community.
+ * Synthetic but realistic library-career communities: mixed career stages, sectors and
+ * specialties written the way members write them (spelling variants included), offers
+ * with capacities, open asks, time zones, weekly availability, blocks and a history of
+ * past matches. Seeded, so every run sees the same community. Three users: the matching
+ * thread's start-up warm-up (warm-up.ts), the matching benchmark, and the tests.
  */
-import { mulberry32 } from '../../src/matching/rng.ts';
-import type { AvailabilitySlot, CareerStage, MatchContext, MemberSnapshot, PastPair } from '../../src/matching/types.ts';
+import { mulberry32 } from './rng.ts';
+import type { AvailabilitySlot, CareerStage, MatchContext, MemberSnapshot, PastPair } from './types.ts';
 
 const STAGES: [CareerStage, number][] = [
   ['student', 0.22],
