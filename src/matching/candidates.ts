@@ -54,7 +54,7 @@ function takeBucket(state: GatherState, list: number[] | undefined): void {
   for (let i = 0; i < BUCKET_SAMPLE; i++) consider(state, list[(start + i) % list.length]!);
 }
 
-function pushTo(buckets: number[][], key: number, v: number): void {
+function pushTo(buckets: (number[] | undefined)[], key: number, v: number): void {
   let list = buckets[key];
   if (list === undefined) buckets[key] = list = [];
   if (list[list.length - 1] !== v) list.push(v);
@@ -69,9 +69,12 @@ export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAU
   if (n * n * WEIGHT_SLOTS > Number.MAX_SAFE_INTEGER) throw new Error(`candidate graph: ${n} members is more than one round can pack`);
   const rand = mulberry32(seed ^ 0x5bd1e995);
   const T = p.topics.topics.length;
-  // Indexes by topic id and by word id (offset by T), from local vertex ids.
-  const offerBy: number[][] = [];
-  const askBy: number[][] = [];
+  // Indexes by topic id and by word id (offset by T), from local vertex ids. Sized up
+  // front so every lookup is in bounds: an out-of-bounds read deoptimises this function
+  // the first time a community has a word the warm-up never saw.
+  const keys = T + p.vocabulary.size;
+  const offerBy = new Array<number[] | undefined>(keys).fill(undefined);
+  const askBy = new Array<number[] | undefined>(keys).fill(undefined);
   for (let v = 0; v < n; v++) {
     const f = p.features[eligible[v]!]!;
     for (const offer of f.offers) {
@@ -88,7 +91,7 @@ export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAU
   const state: GatherState = { seen: new Int32Array(n).fill(-1), evaluated: [], self: -1, rand };
   const topV = new Int32Array(k);
   const topS = new Float64Array(k);
-  const keys: number[] = [];
+  const edgeKeys: number[] = [];
 
   for (let a = 0; a < n; a++) {
     const ma = eligible[a]!;
@@ -131,10 +134,10 @@ export function buildCandidateGraph(p: Prepared, eligible: Int32Array, k = DEFAU
       const b = topV[i]!;
       // Pair and weight in one number, so one numeric sort orders pairs and drops the
       // duplicates that appear when each end picked the other (they agree on the weight).
-      keys.push((a < b ? a * n + b : b * n + a) * WEIGHT_SLOTS + Math.min(WEIGHT_SLOTS - 1, integerWeight(topS[i]!)));
+      edgeKeys.push((a < b ? a * n + b : b * n + a) * WEIGHT_SLOTS + Math.min(WEIGHT_SLOTS - 1, integerWeight(topS[i]!)));
     }
   }
-  const sorted = Float64Array.from(keys).sort();
+  const sorted = Float64Array.from(edgeKeys).sort();
   let m = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[m++] = sorted[i]!;
   const u = new Int32Array(m);
