@@ -6,7 +6,8 @@
  * with tsc into bench/out/ (bench/lib/matching-build.ts), then runs each size in a fresh
  * `node --max-semi-space-size=4` child process (the same V8 flag as `npm start`) on that
  * compiled JavaScript. Inside that one child, on the same generated community and the
- * same candidate graph: this engine end to end (timed, peak RSS read right after it), then
+ * same candidate graph: this engine end to end on the warmed matching thread, as
+ * production runs it (timed, peak RSS read right after it; see matching-child.ts), then
  * edmonds-blossom-fixed (the reference exact matcher), greedy by descending weight, and a
  * random shuffle that avoids repeats. This script only formats the table and writes it to
  * bench/README.md.
@@ -19,6 +20,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildMatchingBench } from './lib/matching-build.ts';
+import { WARM_UP_MEMBERS, WARM_UP_ROUNDS } from '../src/matching/warm-up.ts';
 import type { MatchingChildReport, MatchingRow } from './lib/matching-child.ts';
 
 const SEED = 20260105;
@@ -80,12 +82,13 @@ function main(): void {
   );
   lines.push('');
   lines.push(
-    `**Engine time** is what a moderator waits for in production: a round sent to the long-lived matching thread ` +
-      `(\`src/matching/offthread.ts\`) after its start-up warm-up (${'`'}MATCHING_WARM_UP=true${'`'}, the default: a few rounds on synthetic ` +
-      `communities of other seeds and another size), timed from the caller's side, so copying the members in and the groups out is included; ` +
-      `end to end: profiles in, candidate graph, exact matching, trio placement, explained groups out. The table shows the median of ` +
-      `${reports[0]?.threadRunsMs.length ?? 0} such rounds; the note lists all of them, then the *cold* time (the same round first thing in a thread that has never run the engine, ` +
-      `i.e. with V8's JIT warm-up included) and the warm split by phase. Peak RSS is the whole process's (main thread and matching thread), read right after the timed rounds.`,
+    `**Engine time** is what a moderator waits for in production: the first round sent to the long-lived matching thread ` +
+      `(\`src/matching/offthread.ts\`) after its start-up warm-up (\`MATCHING_WARM_UP=true\`, the default: ${WARM_UP_ROUNDS} rounds of ${WARM_UP_MEMBERS} members on synthetic ` +
+      `communities written in other words, time zones and dates than the measured one, so the round meets data the warm-up never saw), ` +
+      `timed from the caller's side, so copying the members in and the groups out is included; end to end: profiles in, candidate graph, ` +
+      `exact matching, trio placement, explained groups out. The note then gives the next ${(reports[0]?.threadRunsMs.length ?? 1) - 1} rounds on that thread, ` +
+      `the *cold* time (the same round on a new thread started without warm-up, thread start included: what \`MATCHING_WARM_UP=false\` gives), ` +
+      `peak RSS (the whole process, main thread and matching thread, read right after the warm rounds) and where the time goes (the pieces timed on the main thread).`,
   );
   lines.push('');
   lines.push(

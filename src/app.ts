@@ -78,8 +78,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (options.config.MATCHING_WARM_UP) {
         startedMatchingThread = true;
         matchingThread.start().then(
-          (warmUpMs) => options.log.info({ warmUpMs: Math.round(warmUpMs) }, 'matching thread warmed up'),
-          (err: unknown) => options.log.error({ err }, 'matching thread failed to start; rounds will start it again'),
+          (warmUp) => options.log.info({ warmUpRounds: warmUp.rounds, warmUpMs: Math.round(warmUp.ms) }, 'matching thread ready'),
+          (err: unknown) => {
+            // Closing during the warm-up stops the thread on purpose; anything else is worth a line.
+            if (!closed) options.log.error({ err }, 'matching thread failed to start; rounds will start it again');
+          },
         );
       }
       return () => {

@@ -2,25 +2,27 @@
  * One benchmark size, run as compiled JavaScript in a fresh `node` process (see
  * matching-build.ts). First the engine end to end — profiles in, candidate graph, exact
  * matching, trio placement, explained groups out — the way production runs it: on the
- * long-lived matching thread (offthread.ts), started with its usual warm-up on synthetic
- * communities of other seeds, timed from the caller's side (so copying members in and
- * groups out is included), several rounds; peak RSS is read right after them. Then the
- * same round once more in this process's main thread, which has never run the engine:
- * the cold figure (what a thread without warm-up would take). Then, in this same process
- * and on the same candidate graph: edmonds-blossom-fixed, greedy by descending weight, and
- * a random shuffle that avoids repeats. Prints one JSON line (MatchingChildReport).
+ * long-lived matching thread (offthread.ts), started with its usual warm-up (synthetic
+ * communities in other words, zones and dates than this one: warm-up.ts), timed from the
+ * caller's side, so copying members in and groups out is included. The headline is the
+ * first round after the warm-up; a few more rounds follow for the note, and peak RSS is
+ * read right after them. Then the cold figure: the same round on a new thread started
+ * without warm-up (thread start and module loading included), as with
+ * MATCHING_WARM_UP=false. Then, on this process's main thread and on the same candidate
+ * graph: the engine's pieces timed separately, edmonds-blossom-fixed, greedy by descending
+ * weight, and a random shuffle that avoids repeats. Prints one JSON line.
  *
  * Usage: node bench/out/bench/lib/matching-child.js --size=1000 --seed=20260105 --reference-max=5000
  */
 import blossomReference from 'edmonds-blossom-fixed';
 import { generateCommunity } from '../../src/matching/synthetic.ts';
-import { buildCandidateGraph, DEFAULT_K } from '../../src/matching/candidates.ts';
+import { buildCandidateGraph, DEFAULT_K, type CandidateGraph } from '../../src/matching/candidates.ts';
 import { pairAllowed } from '../../src/matching/constraints.ts';
 import { eligibleMembers, solvePairs } from '../../src/matching/pairs.ts';
 import { mulberry32, shuffleIndices } from '../../src/matching/rng.ts';
-import { MatchingThread } from '../../src/matching/offthread.ts';
-import { pairRound } from '../../src/matching/round.ts';
+import { MatchingThread, type WorkerJob } from '../../src/matching/offthread.ts';
 import { integerWeight, pairScoreFast, prepare, WEIGHT_SCALE, type Prepared } from '../../src/matching/score.ts';
+import type { RoundResult } from '../../src/matching/types.ts';
 
 export interface MatchingRow {
   algorithm: string;
@@ -37,19 +39,25 @@ export interface MatchingChildReport {
   edges: number;
   k: number;
   weightScale: number;
-  /** Median of the rounds on the warmed matching thread (the production path). */
+  /** The first round on the warmed matching thread (the production path). */
   engineMs: number;
-  /** Every timed round on the warmed thread, in order. */
+  /** Every timed round on the warmed thread, in order (the first is engineMs). */
   threadRunsMs: number[];
   warmUpMs: number;
-  /** The same round first thing in a thread that never ran the engine. */
+  /** The same round on a new thread without warm-up, thread start included. */
   coldMs: number;
   rssMb: number;
   rows: MatchingRow[];
 }
 
-/** Rounds timed on the warmed thread per size; the table shows their median. */
+/** Rounds timed on the warmed thread per size; the table shows the first. */
 const THREAD_RUNS = 5;
+
+async function timedRound(thread: MatchingThread, job: WorkerJob): Promise<{ ms: number; result: RoundResult }> {
+  const started = performance.now();
+  const result = await thread.run(job);
+  return { ms: performance.now() - started, result };
+}
 
 function pairStats(p: Prepared, pairs: [number, number][], eligible: number): Omit<MatchingRow, 'algorithm' | 'ms'> {
   let weight = 0;
@@ -70,38 +78,43 @@ function pairStats(p: Prepared, pairs: [number, number][], eligible: number): Om
 async function run(size: number, seed: number, referenceMax: number): Promise<MatchingChildReport> {
   const { members, ctx } = generateCommunity(size, seed);
   ctx.seed = seed;
+  const job: WorkerJob = { kind: 'pairRound', members, ctx, opts: {} };
   // Production path: the long-lived matching thread, warmed up as the app does at start-up.
   const thread = new MatchingThread();
-  const warmUpMs = await thread.start();
-  const threadRunsMs: number[] = [];
-  let viaThread = null;
-  for (let r = 0; r < THREAD_RUNS; r++) {
-    const started = performance.now();
-    viaThread = await thread.run({ kind: 'pairRound', members, ctx, opts: {} });
-    threadRunsMs.push(performance.now() - started);
-  }
+  const warmUpMs = (await thread.start()).ms;
+  const threadRuns: { ms: number; result: RoundResult }[] = [];
+  for (let r = 0; r < THREAD_RUNS; r++) threadRuns.push(await timedRound(thread, job));
   const rssMb = process.resourceUsage().maxRSS / 1024;
   await thread.close();
-  const engineMs = [...threadRunsMs].sort((a, b) => a - b)[Math.floor(THREAD_RUNS / 2)]!;
+  const threadRunsMs = threadRuns.map((r) => r.ms);
+  const engineMs = threadRunsMs[0]!;
+  const round = threadRuns[0]!.result;
 
-  // Cold: this main thread has not run the engine yet.
-  const coldStarted = performance.now();
-  const round = pairRound(members, ctx);
-  const coldMs = performance.now() - coldStarted;
-  if (round.totalScore !== viaThread!.totalScore) throw new Error('the matching thread and the main thread disagree on the round');
+  // Cold: a new thread without warm-up (MATCHING_WARM_UP=false), thread start included.
+  const coldThread = new MatchingThread();
+  const cold = await timedRound(coldThread, job);
+  await coldThread.close();
+  const coldMs = cold.ms;
+  if (threadRuns.some((r) => r.result.totalScore !== round.totalScore) || cold.result.totalScore !== round.totalScore) {
+    throw new Error('rounds on the same community disagree');
+  }
 
   // The same pipeline's pieces, for a pairs-to-pairs comparison on the same graph, timed
-  // (second run in this thread) so the table shows where the time goes.
-  const t0 = performance.now();
-  const p = prepare(members, ctx);
-  const { eligible } = eligibleMembers(p, seed);
-  const t1 = performance.now();
+  // on this main thread (its second run there) so the table shows where the time goes.
+  const pieces = (): { p: Prepared; eligible: Int32Array; graph: CandidateGraph; pairs: [number, number][]; split: number[] } => {
+    const t0 = performance.now();
+    const p = prepare(members, ctx);
+    const { eligible } = eligibleMembers(p, seed);
+    const t1 = performance.now();
+    const graph = buildCandidateGraph(p, eligible, DEFAULT_K, seed);
+    const t2 = performance.now();
+    const { pairs } = solvePairs(p, graph);
+    return { p, eligible, graph, pairs, split: [t1 - t0, t2 - t1, performance.now() - t2] };
+  };
+  pieces();
+  const { p, eligible, graph, pairs, split } = pieces();
   const E = eligible.length;
-  const graph = buildCandidateGraph(p, eligible, DEFAULT_K, seed);
-  const t2 = performance.now();
   const rows: MatchingRow[] = [];
-  const { pairs } = solvePairs(p, graph);
-  const t3 = performance.now();
   const ms = (x: number): string => x.toFixed(0);
   const enginePairs = pairs.map(([a, b]) => [eligible[a]!, eligible[b]!] as [number, number]);
   const inactive = members.filter((m) => m.paused || m.removed).length;
@@ -111,9 +124,9 @@ async function run(size: number, seed: number, referenceMax: number): Promise<Ma
     ...pairStats(p, enginePairs, E),
     unmatched: round.unplaced.length - inactive,
     note:
-      `median of ${THREAD_RUNS} rounds on the warmed thread (${threadRunsMs.map(ms).join(', ')} ms; warm-up ${ms(warmUpMs)} ms); ` +
-      `cold, first round in a fresh thread: ${ms(coldMs)} ms; peak RSS ${rssMb.toFixed(0)} MB; ` +
-      `pieces, second run in that thread: profiles ${ms(t1 - t0)}, candidate graph ${ms(t2 - t1)}, exact matching ${ms(t3 - t2)} ms`,
+      `first round after the warm-up (${ms(warmUpMs)} ms); the next ${THREAD_RUNS - 1}: ${threadRunsMs.slice(1).map(ms).join(', ')} ms; ` +
+      `cold (new thread, no warm-up): ${ms(coldMs)} ms; peak RSS ${rssMb.toFixed(0)} MB; ` +
+      `pieces, second run on the main thread: profiles ${ms(split[0]!)}, candidate graph ${ms(split[1]!)}, exact matching ${ms(split[2]!)} ms`,
   });
 
   if (size <= referenceMax) {

@@ -4,11 +4,13 @@
  * an answer within 3 s), so rounds and breakouts run on a worker thread.
  *
  * One long-lived thread per process, not one per round: a fresh thread runs the engine
- * cold (V8 has not optimised it yet), which costs a 1,000-member round ~4× its warm time.
- * The app starts the thread at start-up with a warm-up (warm-up.ts); if it has not, the
- * first round starts it without one. Jobs queue on the thread in order. A job that throws
- * fails alone; if the thread itself dies, its pending jobs fail and the next round starts
- * a new one. An idle thread never keeps the process alive.
+ * cold (V8 has not optimised it yet), which costs a 1,000-member round several times its
+ * warm time (bench/README.md). The app starts the thread at start-up with a warm-up
+ * (warm-up.ts); if it has not, the first round starts it without one. Jobs queue on the
+ * thread and run in order. A job that throws fails alone. If the thread dies, the round
+ * it was running fails and the rounds queued behind it run on a new thread; if it dies
+ * before it was ready, everything waiting fails (no restart loop). An idle thread never
+ * keeps the process alive; a pending round does.
  */
 import { Worker } from 'node:worker_threads';
 import type { RoundOptions } from './round.ts';
@@ -28,7 +30,7 @@ export interface WorkerRequest {
 
 /** Everything the thread posts back. */
 export type ThreadMessage =
-  | { kind: 'ready'; warmUpMs: number }
+  | { kind: 'ready'; warmUp: WarmUpReport }
   | { kind: 'done'; id: number; result: RoundResult; ms: number }
   | { kind: 'failed'; id: number; error: string };
 
@@ -38,7 +40,11 @@ export interface WorkerSettings {
   warmUpMembers: number;
 }
 
-const NO_WARM_UP: WorkerSettings = { warmUpRounds: 0, warmUpMembers: 0 };
+/** What the warm-up did: rounds run (0 when the thread was started without one) and how long it took. */
+export interface WarmUpReport {
+  rounds: number;
+  ms: number;
+}
 
 /** Optional structured logger; the seed is always logged so the round can be replayed. */
 export type MatchLog = (message: string, fields: Record<string, unknown>) => void;
@@ -50,21 +56,37 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-const WORKER_URL = new URL('./worker.mjs', import.meta.url);
+const DEFAULT_WORKER_URL = new URL('./worker.mjs', import.meta.url);
+const NO_WARM_UP: WorkerSettings = { warmUpRounds: 0, warmUpMembers: 0 };
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
 
 /** A long-lived matching worker thread; see the module comment. */
 export class MatchingThread {
+  readonly #workerUrl: URL;
   #worker: Worker | null = null;
-  #ready: Promise<number> | null = null;
+  #ready: Promise<WarmUpReport> | null = null;
+  /** Jobs posted and not answered, oldest first (Map keeps insertion order). */
   #pending = new Map<number, Pending>();
   #nextId = 1;
 
+  /** `workerUrl` replaces the thread's entry point (tests use stand-ins that fail on purpose). */
+  constructor(options: { workerUrl?: URL } = {}) {
+    this.#workerUrl = options.workerUrl ?? DEFAULT_WORKER_URL;
+  }
+
   /**
-   * Starts the thread now with the warm-up (no-op if it runs already). Resolves with the
-   * warm-up's milliseconds once the thread takes jobs at full speed.
+   * Starts the thread now with the warm-up, unless it runs already. Resolves when the
+   * thread takes jobs, with what its warm-up did (0 rounds if a round had started it cold).
    */
-  start(warmUp: WorkerSettings = { warmUpRounds: WARM_UP_ROUNDS, warmUpMembers: WARM_UP_MEMBERS }): Promise<number> {
-    if (!this.#worker) this.#spawn(warmUp);
+  start(warmUp: WorkerSettings = { warmUpRounds: WARM_UP_ROUNDS, warmUpMembers: WARM_UP_MEMBERS }): Promise<WarmUpReport> {
+    try {
+      if (!this.#worker) this.#spawn(warmUp);
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
     return this.#ready!;
   }
 
@@ -75,18 +97,9 @@ export class MatchingThread {
 
   /** Runs one job on the thread (starting it, without warm-up, if needed). */
   run(job: WorkerJob, log?: MatchLog): Promise<RoundResult> {
-    const worker = this.#worker ?? this.#spawn(NO_WARM_UP);
-    const id = this.#nextId++;
     return new Promise<RoundResult>((resolve, reject) => {
-      try {
-        worker.postMessage({ id, job } satisfies WorkerRequest);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
-      this.#pending.set(id, { job, log, resolve, reject });
-      worker.ref();
       log?.('matching started', { kind: job.kind, seed: job.ctx.seed, members: job.members.length });
+      this.#post(this.#nextId++, { job, log, resolve, reject });
     });
   }
 
@@ -94,27 +107,45 @@ export class MatchingThread {
   async close(): Promise<void> {
     const worker = this.#worker;
     if (!worker) return;
-    this.#detach(worker, new Error('matching thread closed before the round finished'));
+    this.#detach(worker, new Error('matching thread closed before the round finished'), 'fail-all');
     await worker.terminate();
   }
 
+  #post(id: number, pending: Pending): void {
+    let worker: Worker;
+    try {
+      worker = this.#worker ?? this.#spawn(NO_WARM_UP);
+      worker.postMessage({ id, job: pending.job } satisfies WorkerRequest);
+    } catch (error) {
+      pending.reject(asError(error));
+      return;
+    }
+    this.#pending.set(id, pending);
+    worker.ref();
+  }
+
   #spawn(settings: WorkerSettings): Worker {
-    const worker = new Worker(WORKER_URL, { workerData: settings satisfies WorkerSettings });
+    const worker = new Worker(this.#workerUrl, { workerData: settings satisfies WorkerSettings });
     this.#worker = worker;
     worker.unref();
-    this.#ready = new Promise<number>((resolve, reject) => {
+    let ready = false;
+    this.#ready = new Promise<WarmUpReport>((resolve, reject) => {
       worker.on('message', (message: ThreadMessage) => {
-        if (message.kind === 'ready') resolve(message.warmUpMs);
-        else this.#settle(message);
+        if (message.kind === 'ready') {
+          ready = true;
+          resolve(message.warmUp);
+        } else this.#settle(message);
       });
+      // A reply that cannot be read leaves its caller with no answer: restart instead.
+      worker.on('messageerror', () => void worker.terminate());
       const died = (error: Error): void => {
         reject(error);
-        this.#detach(worker, error);
+        this.#detach(worker, error, ready ? 'fail-running' : 'fail-all');
       };
       worker.once('error', died);
       worker.once('exit', (code) => died(new Error(`matching thread exited with code ${code}`)));
     });
-    // A thread that dies during start-up is reported to whoever awaits a job or start().
+    // Whoever awaits start() or a job hears about a failed start; nobody else needs to.
     this.#ready.catch(() => undefined);
     return worker;
   }
@@ -140,14 +171,21 @@ export class MatchingThread {
     pending.resolve(result);
   }
 
-  /** Forgets a thread that is gone or going, failing what it still owed. */
-  #detach(worker: Worker, error: Error): void {
+  /**
+   * Forgets a thread that is gone or going. 'fail-all': everything it owed fails (closed,
+   * or it never got ready). 'fail-running': the oldest job — the one it was running, as
+   * it answers in order — fails; the others are posted again to a new thread.
+   */
+  #detach(worker: Worker, error: Error, mode: 'fail-all' | 'fail-running'): void {
     if (this.#worker !== worker) return;
     this.#worker = null;
     this.#ready = null;
-    const owed = [...this.#pending.values()];
+    const owed = [...this.#pending];
     this.#pending.clear();
-    for (const p of owed) p.reject(error);
+    owed.forEach(([id, pending], i) => {
+      if (mode === 'fail-all' || i === 0) pending.reject(error);
+      else this.#post(id, pending);
+    });
   }
 }
 

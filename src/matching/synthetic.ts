@@ -15,6 +15,14 @@ const STAGES: [CareerStage, number][] = [
   ['senior', 0.13],
   ['returning', 0.08],
 ];
+/** The words a synthetic community is written in. */
+export interface SyntheticVocabulary {
+  zones: readonly string[];
+  areas: readonly string[];
+  offers: readonly string[];
+  asks: readonly string[];
+}
+
 const ZONES = [
   'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Toronto',
   'America/Vancouver', 'Europe/London', 'Europe/Dublin', 'Australia/Sydney', 'Pacific/Auckland', 'Asia/Singapore',
@@ -44,6 +52,35 @@ const ASK_TOPICS = [
 const SLOTS: AvailabilitySlot[] = [
   'weekday-mornings', 'weekday-afternoons', 'weekday-evenings', 'weekend-mornings', 'weekend-afternoons', 'weekend-evenings',
 ];
+/** What the benchmark and the tests use. */
+export const DEFAULT_VOCABULARY: SyntheticVocabulary = { zones: ZONES, areas: AREAS, offers: OFFER_TOPICS, asks: ASK_TOPICS };
+
+/**
+ * Other phrasings, other words, other zones: the warm-up's, so that what the warm-up
+ * sees is not what a benchmark (or a real community) then brings.
+ */
+export const WARM_UP_VOCABULARY: SyntheticVocabulary = {
+  zones: ['Europe/Berlin', 'Africa/Nairobi', 'Asia/Kolkata', 'America/Sao_Paulo', 'Asia/Tokyo', 'America/Halifax', 'Pacific/Honolulu', 'Europe/Madrid'],
+  areas: [
+    'college library', 'community college', 'branch library', 'county library system', 'high school library',
+    'rare books', 'corporate archives', 'government documents', 'hospital library', 'music library',
+    'acquisitions', 'metadata services', 'scholarly communication', 'outreach', 'teen services', 'circulation desk',
+  ],
+  offers: [
+    'CV review', 'resumes', 'job talk practice', 'phone screens', 'negotiating an offer', 'finding aids', 'EAD encoding',
+    'authority control', 'RDA', 'teaching information literacy', 'embedded librarianship', 'early literacy programs',
+    'oral history', 'scanning workflows', 'data curation', 'Python for librarians', 'web accessibility', 'supervising staff',
+    'weeding', 'licensing negotiations', 'applying to library school', 'conference presentations', 'OER', 'fair use',
+    'evidence synthesis', 'bookmobiles', 'seed libraries', 'escape rooms',
+  ],
+  asks: [
+    'my CV', 'cover letters for public libraries', 'academic interviews', 'negotiating salary', 'breaking into archives',
+    'metadata jobs', 'library instruction', 'children\'s librarian jobs', 'school librarian certification',
+    'digital scholarship', 'research data jobs', 'user research', 'first management job', 'career change into libraries',
+    'coming back after a break', 'medical librarianship', 'which MLIS program', 'outreach jobs', 'rare books careers',
+  ],
+};
+
 const NAMES = ['Dana', 'Lee', 'Ana', 'Sam', 'Priya', 'Jo', 'Max', 'Ines', 'Tomas', 'Mei', 'Kofi', 'Ruth', 'Alex', 'Noor'];
 
 const DAY = 86_400_000;
@@ -53,8 +90,17 @@ export interface Community {
   ctx: MatchContext;
 }
 
-/** A community of `size` members with about `historyPerMember` past matches each. */
-export function generateCommunity(size: number, seed = 1, historyPerMember = 3): Community {
+/** Options beyond size and seed; the defaults are the benchmark's community. */
+export interface CommunityOptions {
+  /** Past rounds of history (each member met about half as many others). */
+  historyPerMember?: number;
+  vocabulary?: SyntheticVocabulary;
+  now?: Date;
+}
+
+/** A community of `size` members, seeded. */
+export function generateCommunity(size: number, seed = 1, options: CommunityOptions = {}): Community {
+  const { historyPerMember = 3, vocabulary = DEFAULT_VOCABULARY, now = new Date('2026-01-05T09:00:00Z') } = options;
   const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const stage = (): CareerStage => {
@@ -78,15 +124,15 @@ export function generateCommunity(size: number, seed = 1, historyPerMember = 3):
       id: `m${i}`,
       displayName: `${pick(NAMES)} ${String.fromCharCode(65 + (i % 26))}.`,
       careerStage,
-      timeZone: rand() < 0.05 ? null : pick(ZONES),
-      areas: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => pick(AREAS)),
+      timeZone: rand() < 0.05 ? null : pick(vocabulary.zones),
+      areas: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => pick(vocabulary.areas)),
       organisations: rand() < 0.5 ? ['ALA'] : [],
       offers: Array.from({ length: nOffers }, () => ({
-        topic: pick(OFFER_TOPICS),
+        topic: pick(vocabulary.offers),
         details: '',
         capacityPerMonth: 1 + Math.floor(rand() * 4),
       })),
-      asks: Array.from({ length: nAsks }, () => ({ topic: pick(ASK_TOPICS), details: '' })),
+      asks: Array.from({ length: nAsks }, () => ({ topic: pick(vocabulary.asks), details: '' })),
       availability,
       helpedCount,
       receivedCount,
@@ -95,7 +141,6 @@ export function generateCommunity(size: number, seed = 1, historyPerMember = 3):
       removed: rand() < 0.005,
     });
   }
-  const now = new Date('2026-01-05T09:00:00Z');
   const history: PastPair[] = [];
   const pastRounds = Math.max(1, Math.round(historyPerMember));
   // Past rounds: each member met a few random others, spread over two years (some recently).

@@ -1,8 +1,9 @@
 /**
  * Worker-thread side of off-thread matching (offthread.ts). One long-lived thread:
  * optionally warms the engine up first (warm-up.ts), says it is ready, then answers
- * jobs one at a time in the order they arrive. A job that throws is answered with the
- * error and the thread carries on.
+ * jobs one at a time in the order they arrive (offthread.ts relies on that order). A job
+ * that throws, or whose result cannot be sent back, is answered with the error and the
+ * thread carries on.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { breakoutGroups, pairRound } from './round.ts';
@@ -22,8 +23,18 @@ function run({ id, job }: WorkerRequest): ThreadMessage {
   }
 }
 
+/** Posts a reply; a result that cannot be copied back fails its job instead of the thread. */
+function reply(message: ThreadMessage): void {
+  try {
+    port.postMessage(message);
+  } catch (error) {
+    if (message.kind !== 'done') throw error;
+    port.postMessage({ kind: 'failed', id: message.id, error: `the result could not be sent back: ${String(error)}` } satisfies ThreadMessage);
+  }
+}
+
 const port = parentPort!;
 const settings = workerData as WorkerSettings;
 const warmUpMs = warmUpEngine(settings.warmUpRounds, settings.warmUpMembers);
-port.postMessage({ kind: 'ready', warmUpMs } satisfies ThreadMessage);
-port.on('message', (request: WorkerRequest) => port.postMessage(run(request)));
+port.postMessage({ kind: 'ready', warmUp: { rounds: settings.warmUpRounds, ms: warmUpMs } } satisfies ThreadMessage);
+port.on('message', (request: WorkerRequest) => reply(run(request)));

@@ -1,11 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { generateCommunity } from '../../src/matching/synthetic.ts';
-import { breakoutGroupsInWorker, MatchingThread, matchingThread, pairRoundInWorker } from '../../src/matching/offthread.ts';
+import { breakoutGroupsInWorker, MatchingThread, matchingThread, pairRoundInWorker, type WorkerJob } from '../../src/matching/offthread.ts';
 import { breakoutGroups, pairRound } from '../../src/matching/round.ts';
 import type { MatchContext } from '../../src/matching/types.ts';
 import { quietLog, testConfig } from '../support/harness.ts';
+
+const UNSTEADY = new URL('./fixtures/unsteady-worker.mjs', import.meta.url);
 
 describe('off-thread matching', () => {
   it('gives the same result as the synchronous call and logs the seed', async () => {
@@ -24,79 +29,128 @@ describe('off-thread matching', () => {
 
 describe('the long-lived matching thread', () => {
   const threads: MatchingThread[] = [];
-  const newThread = (): MatchingThread => {
-    const t = new MatchingThread();
+  const newThread = (workerUrl?: URL): MatchingThread => {
+    const t = new MatchingThread(workerUrl ? { workerUrl } : {});
     threads.push(t);
     return t;
+  };
+  const round = (seed: number, size = 20): WorkerJob => {
+    const { members, ctx } = generateCommunity(size, seed);
+    return { kind: 'pairRound', members, ctx, opts: {} };
   };
   afterEach(async () => {
     await Promise.all(threads.splice(0).map((t) => t.close()));
   });
 
-  it('warms up at start, then answers every round on the same thread, in order', async () => {
+  it('warms up at start, then answers every round on the same thread, in the order they came', async () => {
     const thread = newThread();
-    const warmUpMs = await thread.start({ warmUpRounds: 1, warmUpMembers: 60 });
-    expect(warmUpMs).toBeGreaterThan(0);
+    const warmUp = await thread.start({ warmUpRounds: 1, warmUpMembers: 60 });
+    expect(warmUp.rounds).toBe(1);
     const id = thread.threadId;
     expect(id).toBeGreaterThan(0);
-    const communities = [generateCommunity(30, 1), generateCommunity(31, 2), generateCommunity(32, 3)];
-    // Posted together: they queue on the one thread and each answer reaches its own caller.
-    const results = await Promise.all(communities.map(({ members, ctx }) => thread.run({ kind: 'pairRound', members, ctx, opts: {} })));
-    results.forEach((result, i) => expect(result).toEqual(pairRound(communities[i]!.members, communities[i]!.ctx)));
+    // A big round, then two small ones, posted together: they queue on the one thread, so
+    // they finish in that order (on threads of their own the small ones would finish first),
+    // and each answer reaches its own caller.
+    const jobs = [round(1, 400), round(2), round(3)];
+    const finished: number[] = [];
+    const results = await Promise.all(jobs.map((job, i) => thread.run(job).then((r) => (finished.push(i), r))));
+    expect(finished).toEqual([0, 1, 2]);
+    results.forEach((result, i) => expect(result).toEqual(pairRound(jobs[i]!.members, jobs[i]!.ctx)));
     expect(thread.threadId).toBe(id);
     // start() again is a no-op on a running thread.
     await thread.start({ warmUpRounds: 1, warmUpMembers: 60 });
     expect(thread.threadId).toBe(id);
   });
 
+  it('says when a round started it cold, without warm-up', async () => {
+    const thread = newThread();
+    await thread.run(round(4));
+    expect((await thread.start()).rounds).toBe(0);
+  });
+
   it('fails only the job that throws and keeps serving', async () => {
     const thread = newThread();
-    const { members, ctx } = generateCommunity(20, 5);
-    const broken = { ...ctx, history: null } as unknown as MatchContext;
-    await expect(thread.run({ kind: 'pairRound', members, ctx: broken, opts: {} })).rejects.toThrow(/matching worker failed: .*TypeError/s);
+    const job = round(5);
+    const broken = { ...job, ctx: { ...job.ctx, history: null } as unknown as MatchContext };
+    await expect(thread.run(broken)).rejects.toThrow(/matching worker failed: .*TypeError/s);
     const id = thread.threadId;
-    expect(await thread.run({ kind: 'pairRound', members, ctx, opts: {} })).toEqual(pairRound(members, ctx));
+    expect(await thread.run(job)).toEqual(pairRound(job.members, job.ctx));
     expect(thread.threadId).toBe(id);
   });
 
   it('fails what is pending when closed, and the next round starts a new thread', async () => {
     const thread = newThread();
-    const { members, ctx } = generateCommunity(400, 6);
-    const first = expect(thread.run({ kind: 'pairRound', members, ctx, opts: {} })).rejects.toThrow(/closed before the round finished/);
+    const first = expect(thread.run(round(6, 400))).rejects.toThrow(/closed before the round finished/);
     const id = thread.threadId;
     await thread.close();
     await first;
     expect(thread.threadId).toBe(0);
-    const small = generateCommunity(20, 7);
-    expect(await thread.run({ kind: 'pairRound', members: small.members, ctx: small.ctx, opts: {} })).toEqual(pairRound(small.members, small.ctx));
+    const small = round(7);
+    expect(await thread.run(small)).toEqual(pairRound(small.members, small.ctx));
     expect(thread.threadId).not.toBe(id);
   });
 
   it('rejects a job that cannot be sent to the thread without harming the next one', async () => {
     const thread = newThread();
-    const { members, ctx } = generateCommunity(20, 8);
-    const unsendable = { ...ctx, extra: () => 1 } as unknown as MatchContext;
-    await expect(thread.run({ kind: 'pairRound', members, ctx: unsendable, opts: {} })).rejects.toThrow(/could not be cloned/);
-    expect(await thread.run({ kind: 'pairRound', members, ctx, opts: {} })).toEqual(pairRound(members, ctx));
+    const job = round(8);
+    const unsendable = { ...job, ctx: { ...job.ctx, extra: () => 1 } as unknown as MatchContext };
+    await expect(thread.run(unsendable)).rejects.toThrow(/could not be cloned/);
+    expect(await thread.run(job)).toEqual(pairRound(job.members, job.ctx));
+  });
+
+  it('when the thread dies, fails the round it was running and reruns the queued ones on a new thread', async () => {
+    const thread = newThread(UNSTEADY);
+    const id = thread.threadId;
+    const dying = thread.run(round(666));
+    const queued = [thread.run(round(11)), thread.run(round(12))];
+    const firstThread = thread.threadId;
+    expect(firstThread).not.toBe(id);
+    await expect(dying).rejects.toThrow(/matching thread exited with code 3/);
+    expect((await Promise.all(queued)).map((r) => r.seed)).toEqual([11, 12]);
+    expect(thread.threadId).not.toBe(firstThread);
+  });
+
+  it('when the thread dies before it is ready, fails everything waiting and does not restart in a loop', async () => {
+    const thread = newThread(UNSTEADY);
+    const started = thread.start({ warmUpRounds: 99, warmUpMembers: 1 });
+    const waiting = thread.run(round(13));
+    await expect(started).rejects.toThrow(/exited with code 4/);
+    await expect(waiting).rejects.toThrow(/exited with code 4/);
+    expect(thread.threadId).toBe(0);
+  });
+
+  it('keeps the process alive while a round is pending, and not once the thread is idle', () => {
+    const script = fileURLToPath(new URL('./fixtures/one-round.ts', import.meta.url));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.signal).toBeNull();
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('groups 15\n');
+    expect(run.status).toBe(0);
   });
 });
 
 describe('the app and the matching thread', () => {
   // The shared thread may still run from the rounds above.
   beforeEach(() => matchingThread.close());
+  const clock = (): ManualClock => new ManualClock(new Date('2026-01-05T09:00:00Z'));
 
-  it('starts the thread (with its warm-up) with the background work and stops it on close', async () => {
-    const app = await createApp({ config: testConfig(), clock: new ManualClock(new Date('2026-01-05T09:00:00Z')), log: quietLog, ports: [] });
+  it('starts the thread (with its warm-up) with the background work, and closing mid-warm-up is quiet', async () => {
+    const logged: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
+    const app = await createApp({ config: testConfig(), clock: clock(), log, ports: [] });
     expect(matchingThread.threadId).toBe(0);
     const stop = app.startBackground();
     expect(matchingThread.threadId).toBeGreaterThan(0);
     stop();
     await app.close();
     expect(matchingThread.threadId).toBe(0);
+    // Let the thread's exit reach the app before looking at what it logged.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(logged).toEqual([]);
   });
 
   it('leaves it to the first large round when MATCHING_WARM_UP=false', async () => {
-    const app = await createApp({ config: testConfig({ MATCHING_WARM_UP: 'false' }), clock: new ManualClock(new Date('2026-01-05T09:00:00Z')), log: quietLog, ports: [] });
+    const app = await createApp({ config: testConfig({ MATCHING_WARM_UP: 'false' }), clock: clock(), log: quietLog, ports: [] });
     const stop = app.startBackground();
     expect(matchingThread.threadId).toBe(0);
     stop();
