@@ -21,6 +21,8 @@ export interface SyntheticVocabulary {
   areas: readonly string[];
   offers: readonly string[];
   asks: readonly string[];
+  /** Free text beside offers and asks; none when absent (the benchmark's community has none). */
+  details?: readonly string[];
 }
 
 const ZONES = [
@@ -79,6 +81,16 @@ export const WARM_UP_VOCABULARY: SyntheticVocabulary = {
     'digital scholarship', 'research data jobs', 'user research', 'first management job', 'career change into libraries',
     'coming back after a break', 'medical librarianship', 'which MLIS program', 'outreach jobs', 'rare books careers',
   ],
+  details: [
+    '',
+    'Happy to do a 30-minute call; I\'ve hired for 3 roles this year.',
+    'Mostly evenings (after 6pm) — UK time.',
+    'I work in a small liberal-arts college library & run our zine collection.',
+    'Looking for someone who has made the jump from teaching to librarianship!',
+    'Spécialiste des archives numériques; happy to speak French or English.',
+    'Can review a CV/résumé and a cover letter, with written comments.',
+    'First-generation MLIS student, graduating in May 2027.',
+  ],
 };
 
 const NAMES = ['Dana', 'Lee', 'Ana', 'Sam', 'Priya', 'Jo', 'Max', 'Ines', 'Tomas', 'Mei', 'Kofi', 'Ruth', 'Alex', 'Noor'];
@@ -129,10 +141,10 @@ export function generateCommunity(size: number, seed = 1, options: CommunityOpti
       organisations: rand() < 0.5 ? ['ALA'] : [],
       offers: Array.from({ length: nOffers }, () => ({
         topic: pick(vocabulary.offers),
-        details: '',
+        details: vocabulary.details ? pick(vocabulary.details) : '',
         capacityPerMonth: 1 + Math.floor(rand() * 4),
       })),
-      asks: Array.from({ length: nAsks }, () => ({ topic: pick(vocabulary.asks), details: '' })),
+      asks: Array.from({ length: nAsks }, () => ({ topic: pick(vocabulary.asks), details: vocabulary.details ? pick(vocabulary.details) : '' })),
       availability,
       helpedCount,
       receivedCount,

@@ -12,12 +12,14 @@
  *   for the one deoptimises on the other;
  * - they are written in other words, time zones and dates (WARM_UP_VOCABULARY) than the
  *   benchmark's community, so the benchmark measures what a real community meets: data
- *   the warm-up never saw.
+ *   the warm-up never saw; and they carry free-text details (punctuation, accents,
+ *   numbers), so the text paths real profiles take are optimised too. Both came from
+ *   tracing V8's deoptimisations in the first real round after a warm-up.
  */
 import { breakoutGroups, pairRound } from './round.ts';
 import { generateCommunity, WARM_UP_VOCABULARY, type CommunityOptions } from './synthetic.ts';
 
-/** Rounds run at start-up, and their size: about 0.7 s of one core, off the main thread. */
+/** Rounds run at start-up, and their size: about 1 s of one core, off the main thread. */
 export const WARM_UP_ROUNDS = 6;
 export const WARM_UP_MEMBERS = 800;
 /** Seeds far from any a real round derives (those come from community id and slot). */
