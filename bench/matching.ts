@@ -82,8 +82,8 @@ function main(): void {
   );
   lines.push('');
   lines.push(
-    `**Engine time** is what a moderator waits for in production: the first round sent to the long-lived matching thread ` +
-      `(\`src/matching/offthread.ts\`) after its start-up warm-up (\`MATCHING_WARM_UP=true\`, the default: ${WARM_UP_ROUNDS} rounds of ${WARM_UP_MEMBERS} members on synthetic ` +
+    `**Engine time** is what a moderator waits for in production for rounds of more than 300 members (smaller ones run on the main thread, where the 200 rows are indicative only): the first round sent to the matching thread ` +
+      `(\`src/matching/offthread.ts\`) after its warm-up (\`MATCHING_WARM_UP=true\`, the default: the app starts and warms the thread 5 minutes before each round; ${WARM_UP_ROUNDS} rounds of ${WARM_UP_MEMBERS} members on synthetic ` +
       `communities written in other words, time zones and dates than the measured one, so the round meets data the warm-up never saw), ` +
       `timed from the caller's side, so copying the members in and the groups out is included; end to end: profiles in, candidate graph, ` +
       `exact matching, trio placement, explained groups out. The note then gives the next ${(reports[0]?.threadRunsMs.length ?? 1) - 1} rounds on that thread, ` +

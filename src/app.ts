@@ -17,8 +17,18 @@ export interface App {
   database: Db;
   /** Starts polling durable timers and the outbox; returns a stop function. */
   startBackground(): () => void;
+  /**
+   * With MATCHING_WARM_UP, starts the matching thread and its warm-up when a round or a
+   * meetup start is due within MATCHING_PREWARM_MS, so that round meets an optimised
+   * engine; the thread closes again when idle. True when the thread runs after the call.
+   * The background tick calls it every minute.
+   */
+  prewarmMatching(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** How long before a round or meetup start the matching thread is started and warmed up (~1 s of work). */
+export const MATCHING_PREWARM_MS = 5 * 60_000;
 
 export interface AppOptions {
   config: Config;
@@ -50,15 +60,33 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   let closed = false;
   let startedMatchingThread = false;
+  const prewarmMatching = async (): Promise<boolean> => {
+    if (!options.config.MATCHING_WARM_UP || closed) return false;
+    if (matchingThread.running) return true;
+    const now = options.clock.now();
+    const next = await core.nextMatchingWorkAfter(now);
+    if (next === null || next.getTime() - now.getTime() > MATCHING_PREWARM_MS) return false;
+    startedMatchingThread = true;
+    matchingThread.start().then(
+      (warmUp) => options.log.info({ warmUpRounds: warmUp.rounds, warmUpMs: Math.round(warmUp.ms), dueAt: next.toISOString() }, 'matching thread ready'),
+      (err: unknown) => {
+        // Closing during the warm-up stops the thread on purpose; anything else is worth a line.
+        if (!closed) options.log.error({ err }, 'matching thread failed to start; the round will start it again');
+      },
+    );
+    return true;
+  };
   return {
     core,
     database,
+    prewarmMatching,
     startBackground() {
       let busy = false;
       const tick = async (): Promise<void> => {
         if (busy) return;
         busy = true;
         try {
+          await prewarmMatching();
           await core.tick();
         } catch (error) {
           options.log.error({ err: error }, 'background tick failed');
@@ -75,16 +103,6 @@ export async function createApp(options: AppOptions): Promise<App> {
       poll.unref();
       const stopDelivery = dispatcher.runContinuously();
       void tick();
-      if (options.config.MATCHING_WARM_UP) {
-        startedMatchingThread = true;
-        matchingThread.start().then(
-          (warmUp) => options.log.info({ warmUpRounds: warmUp.rounds, warmUpMs: Math.round(warmUp.ms) }, 'matching thread ready'),
-          (err: unknown) => {
-            // Closing during the warm-up stops the thread on purpose; anything else is worth a line.
-            if (!closed) options.log.error({ err }, 'matching thread failed to start; rounds will start it again');
-          },
-        );
-      }
       return () => {
         void cronTask.stop();
         clearInterval(poll);

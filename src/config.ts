@@ -42,7 +42,7 @@ export const configSchema = z.object({
     .default(2),
   RECONNECT_AFTER_DAYS: int(7, 3650).default(90),
   SCHEDULE_GRACE_HOURS: int(0, 72).default(6),
-  /** Warm the matching thread up at start-up (about 1 s of one core, off the main thread) so rounds run at full speed. */
+  /** Start and warm up the matching thread a few minutes before each round or meetup start (about 1 s of one core, off the main thread) so it runs at full speed. */
   MATCHING_WARM_UP: z.stringbool({ error: 'expected true or false' }).default(true),
   CONSOLE_COMMUNITY_NAME: z.string().trim().min(1).max(80).default('Console community'),
   CONSOLE_MODERATORS: optionalText,

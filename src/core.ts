@@ -15,7 +15,9 @@ import type { Form, Message } from './messages/model.ts';
 import type { Dispatcher } from './outbox/dispatcher.ts';
 import { enqueue } from './outbox/outbox.ts';
 import { homeFor } from './flows/home.ts';
+import { TIMER_MEETUP_START } from './flows/meetups.ts';
 import { timerHandlers } from './scheduler/due.ts';
+import { ROUND_JOB } from './scheduler/jobs.ts';
 import type { Rhythm } from './scheduler/rhythm.ts';
 import { claimTimer, dueTimers } from './scheduler/timers.ts';
 import { settingsFor } from './settings.ts';
@@ -149,17 +151,22 @@ export class Core {
 
   /** The next moment anything is due (a job slot or a timer); lets the console step through time. */
   async nextEventAfter(now: Date): Promise<Date | null> {
-    const slot = await this.rhythm.nextDue(now);
-    const timer = await this.db
-      .selectFrom('timers')
-      .select('due_at')
-      .where('status', '=', 'pending')
-      .where('due_at', '>', now.toISOString())
-      .orderBy('due_at')
-      .limit(1)
-      .executeTakeFirst();
-    const candidates = [slot, timer ? new Date(timer.due_at) : null].filter((d): d is Date => d !== null);
-    return candidates.length ? new Date(Math.min(...candidates.map((d) => d.getTime()))) : null;
+    return earliest(await this.rhythm.nextDue(now), await this.nextTimerAfter(now));
+  }
+
+  /**
+   * The next round slot or meetup start after `now`: the work that needs the matching
+   * thread, which the app warms up shortly before it (App.prewarmMatching).
+   */
+  async nextMatchingWorkAfter(now: Date): Promise<Date | null> {
+    return earliest(await this.rhythm.nextDue(now, [ROUND_JOB]), await this.nextTimerAfter(now, TIMER_MEETUP_START));
+  }
+
+  private async nextTimerAfter(now: Date, kind?: string): Promise<Date | null> {
+    let query = this.db.selectFrom('timers').select('due_at').where('status', '=', 'pending').where('due_at', '>', now.toISOString());
+    if (kind !== undefined) query = query.where('kind', '=', kind);
+    const timer = await query.orderBy('due_at').limit(1).executeTakeFirst();
+    return timer ? new Date(timer.due_at) : null;
   }
 
   /** Delivers whatever the outbox holds; adapters call it after replying. */
@@ -231,6 +238,11 @@ export class Core {
 }
 
 /** Remembers who moderates, so reports reach them privately. */
+function earliest(...dates: (Date | null)[]): Date | null {
+  const known = dates.filter((d): d is Date => d !== null);
+  return known.length ? new Date(Math.min(...known.map((d) => d.getTime()))) : null;
+}
+
 async function markModerator(ctx: HandlerContext, inv: Invocation): Promise<void> {
   if (inv.member.is_moderator !== 1) {
     await ctx.db.updateTable('members').set({ is_moderator: 1 }).where('id', '=', inv.member.id).where('community_id', '=', inv.community.id).execute();

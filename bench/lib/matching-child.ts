@@ -79,7 +79,7 @@ async function run(size: number, seed: number, referenceMax: number): Promise<Ma
   const { members, ctx } = generateCommunity(size, seed);
   ctx.seed = seed;
   const job: WorkerJob = { kind: 'pairRound', members, ctx, opts: {} };
-  // Production path: the long-lived matching thread, warmed up as the app does at start-up.
+  // Production path: the matching thread, warmed up as the app does minutes before a round.
   const thread = new MatchingThread();
   const warmUpMs = (await thread.start()).ms;
   const threadRuns: { ms: number; result: RoundResult }[] = [];

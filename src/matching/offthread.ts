@@ -5,12 +5,14 @@
  *
  * One long-lived thread per process, not one per round: a fresh thread runs the engine
  * cold (V8 has not optimised it yet), which costs a 1,000-member round several times its
- * warm time (bench/README.md). The app starts the thread at start-up with a warm-up
- * (warm-up.ts); if it has not, the first round starts it without one. Jobs queue on the
- * thread and run in order. A job that throws fails alone. If the thread dies, the round
- * it was running fails and the rounds queued behind it run on a new thread; if it dies
- * before it was ready, everything waiting fails (no restart loop). An idle thread never
- * keeps the process alive; a pending round does.
+ * warm time (bench/README.md). The app starts the thread with a warm-up (warm-up.ts) a
+ * few minutes before a round or a meetup start is due (App.prewarmMatching); if it has
+ * not, the round starts it without one. After a while with nothing to do the thread
+ * closes, so the ~55 MB it holds are not held between rounds. Jobs queue on the thread
+ * and run in order. A job that throws fails alone. If the thread dies, the round it was
+ * running fails and the rounds queued behind it run on a new thread; if it dies before it
+ * was ready, everything waiting fails (no restart loop). An idle thread never keeps the
+ * process alive; a pending round does.
  */
 import { Worker } from 'node:worker_threads';
 import type { RoundOptions } from './round.ts';
@@ -71,10 +73,17 @@ export class MatchingThread {
   /** Jobs posted and not answered, oldest first (Map keeps insertion order). */
   #pending = new Map<number, Pending>();
   #nextId = 1;
+  readonly #idleCloseMs: number | null;
+  #idleTimer: NodeJS.Timeout | null = null;
 
-  /** `workerUrl` replaces the thread's entry point (tests use stand-ins that fail on purpose). */
-  constructor(options: { workerUrl?: URL } = {}) {
+  /**
+   * `idleCloseMs`: close the thread after this long ready with nothing to do (default:
+   * never). `workerUrl` replaces the thread's entry point (tests use stand-ins that fail
+   * on purpose).
+   */
+  constructor(options: { idleCloseMs?: number; workerUrl?: URL } = {}) {
     this.#workerUrl = options.workerUrl ?? DEFAULT_WORKER_URL;
+    this.#idleCloseMs = options.idleCloseMs ?? null;
   }
 
   /**
@@ -88,6 +97,11 @@ export class MatchingThread {
       return Promise.reject(asError(error));
     }
     return this.#ready!;
+  }
+
+  /** True while a thread runs (warming up, working or idle). */
+  get running(): boolean {
+    return this.#worker !== null;
   }
 
   /** The running thread's id (0 when none): lets logs and tests tell one thread from the next. */
@@ -111,6 +125,23 @@ export class MatchingThread {
     await worker.terminate();
   }
 
+  /** After idleCloseMs ready with nothing pending, the thread closes (the timer never keeps the process alive). */
+  #armIdleClose(): void {
+    if (this.#idleCloseMs === null || this.#pending.size > 0) return;
+    this.#disarmIdleClose();
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null;
+      if (this.#pending.size === 0) void this.close();
+    }, this.#idleCloseMs);
+    this.#idleTimer.unref();
+  }
+
+  #disarmIdleClose(): void {
+    if (this.#idleTimer === null) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+  }
+
   #post(id: number, pending: Pending): void {
     let worker: Worker;
     try {
@@ -121,6 +152,7 @@ export class MatchingThread {
       return;
     }
     this.#pending.set(id, pending);
+    this.#disarmIdleClose();
     worker.ref();
   }
 
@@ -133,6 +165,7 @@ export class MatchingThread {
       worker.on('message', (message: ThreadMessage) => {
         if (message.kind === 'ready') {
           ready = true;
+          this.#armIdleClose();
           resolve(message.warmUp);
         } else this.#settle(message);
       });
@@ -154,7 +187,10 @@ export class MatchingThread {
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     this.#pending.delete(message.id);
-    if (this.#pending.size === 0) this.#worker?.unref();
+    if (this.#pending.size === 0) {
+      this.#worker?.unref();
+      this.#armIdleClose();
+    }
     if (message.kind === 'failed') {
       pending.reject(new Error(`matching worker failed: ${message.error}`));
       return;
@@ -180,6 +216,7 @@ export class MatchingThread {
     if (this.#worker !== worker) return;
     this.#worker = null;
     this.#ready = null;
+    this.#disarmIdleClose();
     const owed = [...this.#pending];
     this.#pending.clear();
     owed.forEach(([id, pending], i) => {
@@ -189,8 +226,11 @@ export class MatchingThread {
   }
 }
 
+/** How long the shared thread stays up with nothing to do: longer than the app's warm-up lead. */
+export const MATCHING_IDLE_CLOSE_MS = 15 * 60_000;
+
 /** The process's matching thread, shared by every community (rounds are rare and queue). */
-export const matchingThread = new MatchingThread();
+export const matchingThread = new MatchingThread({ idleCloseMs: MATCHING_IDLE_CLOSE_MS });
 
 /** pairRound on the matching thread: same result as the synchronous call, without blocking the event loop. */
 export function pairRoundInWorker(

@@ -3,7 +3,7 @@
  * specialties written the way members write them (spelling variants included), offers
  * with capacities, open asks, time zones, weekly availability, blocks and a history of
  * past matches. Seeded, so every run sees the same community. Three users: the matching
- * thread's start-up warm-up (warm-up.ts), the matching benchmark, and the tests.
+ * thread's warm-up (warm-up.ts), the matching benchmark, and the tests.
  */
 import { mulberry32 } from './rng.ts';
 import type { AvailabilitySlot, CareerStage, MatchContext, MemberSnapshot, PastPair } from './types.ts';

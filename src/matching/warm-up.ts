@@ -1,5 +1,6 @@
 /**
- * Start-up warm-up for the long-lived matching thread (offthread.ts). V8 compiles the
+ * Warm-up for the matching thread (offthread.ts), run when the app starts it ahead of a
+ * round (App.prewarmMatching). V8 compiles the
  * engine's hot loops with its optimising tier only after they have run a while, so a
  * round in a fresh thread runs several times slower than the same round later (the
  * benchmark shows both: bench/README.md). The thread therefore runs a few rounds on
@@ -19,7 +20,7 @@
 import { breakoutGroups, pairRound } from './round.ts';
 import { generateCommunity, WARM_UP_VOCABULARY, type CommunityOptions } from './synthetic.ts';
 
-/** Rounds run at start-up, and their size: about 1 s of one core, off the main thread. */
+/** Warm-up rounds and their size: about 1 s of one core, off the main thread. */
 export const WARM_UP_ROUNDS = 6;
 export const WARM_UP_MEMBERS = 800;
 /** Seeds far from any a real round derives (those come from community id and slot). */

@@ -23,6 +23,9 @@ const promptSchedule = (s: CommunitySettings) => ({ day: s.promptDay, time: s.pr
 const roundSlots = (s: CommunitySettings, from: Date, to: Date): Date[] =>
   cadenceSlots(s.pairingCadence, weeklySlots(promptSchedule(s), from, to), s.timeZone);
 
+/** The pairing round's job name (the app warms the matching thread up before its slots). */
+export const ROUND_JOB = 'round';
+
 export const JOBS: readonly RecurringJob[] = [
   {
     name: 'prompt',
@@ -42,7 +45,7 @@ export const JOBS: readonly RecurringJob[] = [
     run: (ctx, community, slot) => announceRound(ctx, community, new Date(slot.getTime() + DAY_MS)),
   },
   {
-    name: 'round',
+    name: ROUND_JOB,
     slots: roundSlots,
     run: (ctx, community, slot) => runRound(ctx, community, slot),
   },

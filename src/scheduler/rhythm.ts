@@ -35,14 +35,15 @@ export class Rhythm {
     return ran;
   }
 
-  /** The next time any job of any active community falls due after `now`. */
-  async nextDue(now: Date): Promise<Date | null> {
+  /** The next time any job (or, with `only`, any of those jobs) of any active community falls due after `now`. */
+  async nextDue(now: Date, only?: readonly string[]): Promise<Date | null> {
     const communities = await this.db.selectFrom('communities').selectAll().where('left_at', 'is', null).execute();
     let best: Date | null = null;
     const horizon = new Date(now.getTime() + 40 * 24 * HOUR_MS);
     for (const community of communities) {
       const settings = settingsFor(community, this.config);
       for (const job of this.jobs) {
+        if (only && !only.includes(job.name)) continue;
         const next = job.slots(settings, now, horizon)[0];
         if (next && (!best || next < best)) best = next;
       }

@@ -2,15 +2,27 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
+import { createApp, MATCHING_PREWARM_MS } from '../../src/app.ts';
+import type { Actor } from '../../src/core.ts';
+import { TIMER_MEETUP_START } from '../../src/flows/meetups.ts';
+import { scheduleTimer } from '../../src/scheduler/timers.ts';
+import { WARM_UP_ROUNDS } from '../../src/matching/warm-up.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { generateCommunity } from '../../src/matching/synthetic.ts';
 import { breakoutGroupsInWorker, MatchingThread, matchingThread, pairRoundInWorker, type WorkerJob } from '../../src/matching/offthread.ts';
 import { breakoutGroups, pairRound } from '../../src/matching/round.ts';
 import type { MatchContext } from '../../src/matching/types.ts';
-import { quietLog, testConfig } from '../support/harness.ts';
+import { testConfig } from '../support/harness.ts';
+import { testDatabases } from '../support/databases.ts';
+import { useHarness } from '../support/fixture.ts';
 
 const UNSTEADY = new URL('./fixtures/unsteady-worker.mjs', import.meta.url);
+const ACTOR: Actor = {
+  platform: 'console',
+  communityPlatformId: 'warm-up-community',
+  communityName: 'Warm-up community',
+  user: { platformUserId: 'ann', displayName: 'Ann' },
+};
 
 describe('off-thread matching', () => {
   it('gives the same result as the synchronous call and logs the seed', async () => {
@@ -121,39 +133,86 @@ describe('the long-lived matching thread', () => {
 
   it('keeps the process alive while a round is pending, and not once the thread is idle', () => {
     const script = fileURLToPath(new URL('./fixtures/one-round.ts', import.meta.url));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    // spawnSync blocks, so its own timeout (below vitest's) is what catches a process that never exits.
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 15_000 });
     expect(run.signal).toBeNull();
-    expect(run.stderr).toBe('');
+    expect(run.stderr).not.toMatch(/error/i);
     expect(run.stdout).toBe('groups 15\n');
     expect(run.status).toBe(0);
   });
 });
 
+describe.each(testDatabases)('when the matching thread is needed, on $name', (testDb) => {
+  const f = useHarness(testDb);
+
+  it('is the next round slot or meetup start, whichever comes first; other timers do not count', async () => {
+    await f.h.member('Ann').command('network', 'rounds on');
+    const now = f.h.clock.now();
+    const round = await f.h.app.core.nextMatchingWorkAfter(now);
+    expect(round).not.toBeNull();
+    expect(round!.getTime()).toBeGreaterThan(now.getTime());
+    const community = await f.database.db.selectFrom('communities').select('id').executeTakeFirstOrThrow();
+    const at = (minutes: number): Date => new Date(now.getTime() + minutes * 60_000);
+    await scheduleTimer(f.database.db, community.id, 'checkin', 'match-1', at(30), now);
+    expect(await f.h.app.core.nextMatchingWorkAfter(now)).toEqual(round);
+    await scheduleTimer(f.database.db, community.id, TIMER_MEETUP_START, 'meetup-1', at(60), now);
+    expect(await f.h.app.core.nextMatchingWorkAfter(now)).toEqual(at(60));
+  });
+});
+
 describe('the app and the matching thread', () => {
+  const f = useHarness(testDatabases[0]!);
   // The shared thread may still run from the rounds above.
   beforeEach(() => matchingThread.close());
-  const clock = (): ManualClock => new ManualClock(new Date('2026-01-05T09:00:00Z'));
+  afterEach(() => matchingThread.close());
 
-  it('starts the thread (with its warm-up) with the background work, and closing mid-warm-up is quiet', async () => {
-    const logged: string[] = [];
-    const log = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
-    const app = await createApp({ config: testConfig(), clock: clock(), log, ports: [] });
-    expect(matchingThread.threadId).toBe(0);
-    const stop = app.startBackground();
-    expect(matchingThread.threadId).toBeGreaterThan(0);
-    stop();
-    await app.close();
-    expect(matchingThread.threadId).toBe(0);
-    // Let the thread's exit reach the app before looking at what it logged.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(logged).toEqual([]);
+  it('warms the thread up a few minutes before a round, not hours before, and stops it on close', async () => {
+    await f.h.member('Ann').command('network', 'rounds on');
+    const round = (await f.h.app.core.nextMatchingWorkAfter(f.h.clock.now()))!;
+    f.h.clock.advanceTo(new Date(round.getTime() - 2 * 3_600_000));
+    expect(await f.h.app.prewarmMatching()).toBe(false);
+    expect(matchingThread.running).toBe(false);
+    f.h.clock.advanceTo(new Date(round.getTime() - MATCHING_PREWARM_MS + 60_000));
+    expect(await f.h.app.prewarmMatching()).toBe(true);
+    expect(matchingThread.running).toBe(true);
+    expect((await matchingThread.start()).rounds).toBe(WARM_UP_ROUNDS);
+    await f.h.app.close();
+    expect(matchingThread.running).toBe(false);
   });
 
-  it('leaves it to the first large round when MATCHING_WARM_UP=false', async () => {
-    const app = await createApp({ config: testConfig({ MATCHING_WARM_UP: 'false' }), clock: clock(), log: quietLog, ports: [] });
-    const stop = app.startBackground();
-    expect(matchingThread.threadId).toBe(0);
-    stop();
+  it('never warms up with MATCHING_WARM_UP=false', async () => {
+    const h = await f.restart({ config: { MATCHING_WARM_UP: 'false' } });
+    await h.member('Ann').command('network', 'rounds on');
+    const round = (await h.app.core.nextMatchingWorkAfter(h.clock.now()))!;
+    h.clock.advanceTo(new Date(round.getTime() - 60_000));
+    expect(await h.app.prewarmMatching()).toBe(false);
+    expect(matchingThread.running).toBe(false);
+  });
+
+  it('closing during the warm-up logs nothing', async () => {
+    const logged: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
+    const clock = new ManualClock(new Date('2026-01-05T09:00:00Z'));
+    const app = await createApp({ config: testConfig(), clock, log, ports: [] });
+    await app.core.command(ACTOR, 'network', 'rounds on');
+    clock.advanceTo(new Date((await app.core.nextMatchingWorkAfter(clock.now()))!.getTime() - 60_000));
+    expect(await app.prewarmMatching()).toBe(true);
     await app.close();
+    expect(matchingThread.running).toBe(false);
+    expect(logged).toEqual([]);
+  });
+});
+
+describe('the shared thread between rounds', () => {
+  it('closes after a while with nothing to do, and a round in time keeps it', async () => {
+    const thread = new MatchingThread({ idleCloseMs: 300 });
+    const { members, ctx } = generateCommunity(20, 14);
+    await thread.run({ kind: 'pairRound', members, ctx, opts: {} });
+    const id = thread.threadId;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await thread.run({ kind: 'pairRound', members, ctx, opts: {} });
+    expect(thread.threadId).toBe(id);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(thread.running).toBe(false);
   });
 });
