@@ -237,12 +237,13 @@ export class Core {
   }
 }
 
-/** Remembers who moderates, so reports reach them privately. */
+/** The earliest of the known dates, or null when none is known. */
 function earliest(...dates: (Date | null)[]): Date | null {
   const known = dates.filter((d): d is Date => d !== null);
   return known.length ? new Date(Math.min(...known.map((d) => d.getTime()))) : null;
 }
 
+/** Remembers who moderates, so reports reach them privately. */
 async function markModerator(ctx: HandlerContext, inv: Invocation): Promise<void> {
   if (inv.member.is_moderator !== 1) {
     await ctx.db.updateTable('members').set({ is_moderator: 1 }).where('id', '=', inv.member.id).where('community_id', '=', inv.community.id).execute();
