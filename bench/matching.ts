@@ -21,7 +21,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildMatchingBench } from './lib/matching-build.ts';
 import { WARM_UP_MEMBERS, WARM_UP_ROUNDS } from '../src/matching/warm-up.ts';
-import type { MatchingChildReport, MatchingRow } from './lib/matching-child.ts';
+import type { EngineTrial, MatchingChildReport, MatchingRow } from './lib/matching-child.ts';
 
 const SEED = 20260105;
 /** The V8 flags `npm start` uses, so the child's heap behaves as production's. */
@@ -35,13 +35,46 @@ const args = new Map(
 const sizes = (args.get('sizes') ?? '200,1000,5000,10000').split(',').map(Number);
 const referenceMax = Number(args.get('reference-max') ?? process.env.MATCHING_BENCH_REFERENCE_MAX ?? Infinity);
 
-function benchSize(child: string, size: number): MatchingChildReport {
+/**
+ * Fresh processes per size whose engine time is measured: on this shared VM a single
+ * sample can land on a stall, so the table shows the median of these, and every sample.
+ */
+const ENGINE_TRIALS = 5;
+
+function runChild<T>(child: string, size: number, extra: string[] = []): T {
   const out = execFileSync(
     'node',
-    [...PRODUCTION_NODE_FLAGS, child, `--size=${size}`, `--seed=${SEED}`, `--reference-max=${referenceMax}`],
+    [...PRODUCTION_NODE_FLAGS, child, `--size=${size}`, `--seed=${SEED}`, `--reference-max=${referenceMax}`, ...extra],
     { encoding: 'utf8', maxBuffer: 1 << 22, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  return JSON.parse(out.trim().split('\n').pop()!) as MatchingChildReport;
+  return JSON.parse(out.trim().split('\n').pop()!) as T;
+}
+
+interface SizeResult {
+  report: MatchingChildReport;
+  trials: EngineTrial[];
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** One full child (engine, reference, greedy, random) plus engine-only children up to ENGINE_TRIALS. */
+function benchSize(child: string, size: number): SizeResult {
+  const report = runChild<MatchingChildReport>(child, size);
+  const trials = [report.trial];
+  while (trials.length < ENGINE_TRIALS) trials.push(runChild<EngineTrial>(child, size, ['--engine-only']));
+  if (trials.some((t) => t.totalScore !== report.trial.totalScore)) throw new Error(`size ${size}: engine trials disagree on the round`);
+  const engine = report.rows[0]!;
+  const ms = (x: number): string => x.toFixed(0);
+  engine.ms = median(trials.map((t) => t.firstMs));
+  engine.note =
+    `median of ${trials.length} fresh processes, each the first round after the warm-up: ${trials.map((t) => ms(t.firstMs)).join(', ')} ms; ` +
+    `next rounds on the first one's thread: ${report.trial.nextMs.map(ms).join(', ')} ms; ` +
+    `warm-up ${ms(median(trials.map((t) => t.warmUpMs)))} ms; cold (new thread, no warm-up): ${trials.map((t) => ms(t.coldMs)).join(', ')} ms; ` +
+    `peak RSS ${Math.max(...trials.map((t) => t.rssMb)).toFixed(0)} MB (highest); ${engine.note ?? ''}`;
+  return { report, trials };
 }
 
 function fmtMs(ms: number | null): string {
@@ -66,9 +99,12 @@ function main(): void {
   const reports: MatchingChildReport[] = [];
   for (const size of sizes) {
     process.stderr.write(`size ${size}…\n`);
-    const report = benchSize(child, size);
+    const { report, trials } = benchSize(child, size);
     reports.push(report);
-    process.stderr.write(`  engine ${fmtMs(report.engineMs)} on the warmed thread (cold ${fmtMs(report.coldMs)}), peak RSS ${report.rssMb.toFixed(0)} MB\n`);
+    process.stderr.write(
+      `  engine ${fmtMs(report.rows[0]!.ms)} on the warmed thread (median; first rounds ${trials.map((t) => fmtMs(t.firstMs)).join(', ')}), ` +
+        `cold ${fmtMs(median(trials.map((t) => t.coldMs)))}, peak RSS ${Math.max(...trials.map((t) => t.rssMb)).toFixed(0)} MB\n`,
+    );
   }
   const k = reports[0]?.k ?? 20;
   const scale = reports[0]?.weightScale ?? 100;
@@ -86,9 +122,9 @@ function main(): void {
       `(\`src/matching/offthread.ts\`) after its warm-up (\`MATCHING_WARM_UP=true\`, the default: the app starts and warms the thread 5 minutes before each round; ${WARM_UP_ROUNDS} rounds of ${WARM_UP_MEMBERS} members on synthetic ` +
       `communities written in other words, time zones and dates than the measured one, so the round meets data the warm-up never saw), ` +
       `timed from the caller's side, so copying the members in and the groups out is included; end to end: profiles in, candidate graph, ` +
-      `exact matching, trio placement, explained groups out. The note then gives the next ${(reports[0]?.threadRunsMs.length ?? 1) - 1} rounds on that thread, ` +
-      `the *cold* time (the same round on a new thread started without warm-up, thread start included: what \`MATCHING_WARM_UP=false\` gives), ` +
-      `peak RSS (the whole process, main thread and matching thread, read right after the warm rounds) and where the time goes (the pieces timed on the main thread).`,
+      `exact matching, trio placement, explained groups out. Each size runs that in ${ENGINE_TRIALS} fresh processes; the table shows the median and the note every sample, ` +
+      `then the next rounds on the first process's thread, the *cold* time (the same round on a new thread started without warm-up, thread start included: what \`MATCHING_WARM_UP=false\` gives), ` +
+      `peak RSS (the whole process, main thread and matching thread, read right after the warm rounds; the highest of the processes) and where the time goes (the pieces timed on the main thread).`,
   );
   lines.push('');
   lines.push(

@@ -4,15 +4,16 @@
  * matching, trio placement, explained groups out — the way production runs it: on the
  * long-lived matching thread (offthread.ts), started with its usual warm-up (synthetic
  * communities in other words, zones and dates than this one: warm-up.ts), timed from the
- * caller's side, so copying members in and groups out is included. The headline is the
- * first round after the warm-up; a few more rounds follow for the note, and peak RSS is
- * read right after them. Then the cold figure: the same round on a new thread started
- * without warm-up (thread start and module loading included), as with
- * MATCHING_WARM_UP=false. Then, on this process's main thread and on the same candidate
- * graph: the engine's pieces timed separately, edmonds-blossom-fixed, greedy by descending
- * weight, and a random shuffle that avoids repeats. Prints one JSON line.
+ * caller's side, so copying members in and groups out is included: the first round after
+ * the warm-up, then a few more, with peak RSS read right after them. Then the cold figure:
+ * the same round on a new thread started without warm-up (thread start and module loading
+ * included), as with MATCHING_WARM_UP=false. That is one EngineTrial; with --engine-only
+ * the process prints just that (the parent runs several such processes). Otherwise, on
+ * this process's main thread and on the same candidate graph: the engine's pieces timed
+ * separately, edmonds-blossom-fixed, greedy by descending weight, and a random shuffle
+ * that avoids repeats. Prints one JSON line.
  *
- * Usage: node bench/out/bench/lib/matching-child.js --size=1000 --seed=20260105 --reference-max=5000
+ * Usage: node bench/out/bench/lib/matching-child.js --size=1000 --seed=20260105 --reference-max=5000 [--engine-only]
  */
 import blossomReference from 'edmonds-blossom-fixed';
 import { generateCommunity } from '../../src/matching/synthetic.ts';
@@ -22,7 +23,7 @@ import { eligibleMembers, solvePairs } from '../../src/matching/pairs.ts';
 import { mulberry32, shuffleIndices } from '../../src/matching/rng.ts';
 import { MatchingThread, type WorkerJob } from '../../src/matching/offthread.ts';
 import { integerWeight, pairScoreFast, prepare, WEIGHT_SCALE, type Prepared } from '../../src/matching/score.ts';
-import type { RoundResult } from '../../src/matching/types.ts';
+import type { MatchContext, MemberSnapshot, RoundResult } from '../../src/matching/types.ts';
 
 export interface MatchingRow {
   algorithm: string;
@@ -34,19 +35,27 @@ export interface MatchingRow {
   note?: string;
 }
 
+/** One fresh process's engine measurement (the parent runs several and shows the median). */
+export interface EngineTrial {
+  /** The first round on the warmed matching thread (the production path). */
+  firstMs: number;
+  /** The rounds after it on the same thread. */
+  nextMs: number[];
+  warmUpMs: number;
+  /** The same round on a new thread started without warm-up, thread start included. */
+  coldMs: number;
+  /** Whole process, read right after the warm rounds. */
+  rssMb: number;
+  totalScore: number;
+}
+
 export interface MatchingChildReport {
   size: number;
   edges: number;
   k: number;
   weightScale: number;
-  /** The first round on the warmed matching thread (the production path). */
-  engineMs: number;
-  /** Every timed round on the warmed thread, in order (the first is engineMs). */
-  threadRunsMs: number[];
-  warmUpMs: number;
-  /** The same round on a new thread without warm-up, thread start included. */
-  coldMs: number;
-  rssMb: number;
+  trial: EngineTrial;
+  /** rows[0] is the engine: its time is this process's trial; its note says where the time goes. */
   rows: MatchingRow[];
 }
 
@@ -75,9 +84,7 @@ function pairStats(p: Prepared, pairs: [number, number][], eligible: number): Om
   return { weight, unmatched: eligible - 2 * pairs.length, repeats, metBefore };
 }
 
-async function run(size: number, seed: number, referenceMax: number): Promise<MatchingChildReport> {
-  const { members, ctx } = generateCommunity(size, seed);
-  ctx.seed = seed;
+async function engineTrial(members: MemberSnapshot[], ctx: MatchContext): Promise<{ trial: EngineTrial; round: RoundResult }> {
   const job: WorkerJob = { kind: 'pairRound', members, ctx, opts: {} };
   // Production path: the matching thread, warmed up as the app does minutes before a round.
   const thread = new MatchingThread();
@@ -86,18 +93,23 @@ async function run(size: number, seed: number, referenceMax: number): Promise<Ma
   for (let r = 0; r < THREAD_RUNS; r++) threadRuns.push(await timedRound(thread, job));
   const rssMb = process.resourceUsage().maxRSS / 1024;
   await thread.close();
-  const threadRunsMs = threadRuns.map((r) => r.ms);
-  const engineMs = threadRunsMs[0]!;
   const round = threadRuns[0]!.result;
 
   // Cold: a new thread without warm-up (MATCHING_WARM_UP=false), thread start included.
   const coldThread = new MatchingThread();
   const cold = await timedRound(coldThread, job);
   await coldThread.close();
-  const coldMs = cold.ms;
   if (threadRuns.some((r) => r.result.totalScore !== round.totalScore) || cold.result.totalScore !== round.totalScore) {
     throw new Error('rounds on the same community disagree');
   }
+  const [first, ...next] = threadRuns.map((r) => r.ms);
+  return { trial: { firstMs: first!, nextMs: next, warmUpMs, coldMs: cold.ms, rssMb, totalScore: round.totalScore }, round };
+}
+
+async function run(size: number, seed: number, referenceMax: number): Promise<MatchingChildReport> {
+  const { members, ctx } = generateCommunity(size, seed);
+  ctx.seed = seed;
+  const { trial, round } = await engineTrial(members, ctx);
 
   // The same pipeline's pieces, for a pairs-to-pairs comparison on the same graph, timed
   // on this main thread (its second run there) so the table shows where the time goes.
@@ -120,13 +132,10 @@ async function run(size: number, seed: number, referenceMax: number): Promise<Ma
   const inactive = members.filter((m) => m.paused || m.removed).length;
   rows.push({
     algorithm: 'this engine',
-    ms: engineMs,
+    ms: trial.firstMs,
     ...pairStats(p, enginePairs, E),
     unmatched: round.unplaced.length - inactive,
-    note:
-      `first round after the warm-up (${ms(warmUpMs)} ms); the next ${THREAD_RUNS - 1}: ${threadRunsMs.slice(1).map(ms).join(', ')} ms; ` +
-      `cold (new thread, no warm-up): ${ms(coldMs)} ms; peak RSS ${rssMb.toFixed(0)} MB; ` +
-      `pieces, second run on the main thread: profiles ${ms(split[0]!)}, candidate graph ${ms(split[1]!)}, exact matching ${ms(split[2]!)} ms`,
+    note: `pieces, second run on the main thread: profiles ${ms(split[0]!)}, candidate graph ${ms(split[1]!)}, exact matching ${ms(split[2]!)} ms`,
   });
 
   if (size <= referenceMax) {
@@ -190,7 +199,7 @@ async function run(size: number, seed: number, referenceMax: number): Promise<Ma
     const ms = performance.now() - t0;
     rows.push({ algorithm: 'random, no repeats', ms, ...pairStats(p, randomPairs, E) });
   }
-  return { size, edges: graph.u.length, k: DEFAULT_K, weightScale: WEIGHT_SCALE, engineMs, threadRunsMs, warmUpMs, coldMs, rssMb, rows };
+  return { size, edges: graph.u.length, k: DEFAULT_K, weightScale: WEIGHT_SCALE, trial, rows };
 }
 
 const args = new Map(
@@ -199,5 +208,13 @@ const args = new Map(
     return [k!, v ?? 'true'] as const;
   }),
 );
-const report = await run(Number(args.get('size')), Number(args.get('seed')), Number(args.get('reference-max') ?? Infinity));
-process.stdout.write(`${JSON.stringify(report)}\n`);
+const size = Number(args.get('size'));
+const seed = Number(args.get('seed'));
+if (args.get('engine-only') === 'true') {
+  // Only the engine's trial, in this fresh process: the parent runs several for the median.
+  const { members, ctx } = generateCommunity(size, seed);
+  ctx.seed = seed;
+  process.stdout.write(`${JSON.stringify((await engineTrial(members, ctx)).trial)}\n`);
+} else {
+  process.stdout.write(`${JSON.stringify(await run(size, seed, Number(args.get('reference-max') ?? Infinity)))}\n`);
+}
