@@ -9,8 +9,9 @@
  * same candidate graph: this engine end to end on the warmed matching thread, as
  * production runs it (timed, peak RSS read right after it; see matching-child.ts), then
  * edmonds-blossom-fixed (the reference exact matcher), greedy by descending weight, and a
- * random shuffle that avoids repeats. This script only formats the table and writes it to
- * bench/README.md.
+ * random shuffle that avoids repeats. Then four more fresh children per size time the
+ * engine alone (--engine-only), so the table's engine time is a median of five processes.
+ * This script only formats the table and writes it to bench/README.md.
  *
  * Flags: --sizes=200,1000   --reference-max=5000 (skip edmonds-blossom-fixed above it;
  * env MATCHING_BENCH_REFERENCE_MAX works too)   --no-readme
