@@ -1,11 +1,11 @@
 /**
  * Warm-up for the matching thread (offthread.ts), run when the app starts it ahead of a
- * round (App.prewarmMatching). V8 compiles the
- * engine's hot loops with its optimising tier only after they have run a while, so a
- * round in a fresh thread runs several times slower than the same round later (the
- * benchmark shows both: bench/README.md). The thread therefore runs a few rounds on
- * synthetic communities before it takes real work, and real rounds find the code already
- * optimised. Nothing from these rounds is kept; only the compiled code is.
+ * round (App.prewarmMatching). V8 compiles the engine's hot loops with its optimising
+ * tier only after they have run a while, so a round in a fresh thread runs several times
+ * slower than the same round later (the benchmark shows both: bench/README.md). The
+ * thread therefore runs a few rounds on synthetic communities before it takes real work,
+ * and real rounds find the code already optimised. Nothing from these rounds is kept;
+ * only the compiled code is.
  *
  * Two details make the warm-up count for real rounds:
  * - the communities go through structuredClone, as real jobs do through postMessage:
