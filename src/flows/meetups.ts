@@ -5,7 +5,7 @@ import { nextRef } from '../db/refs.ts';
 import type { CommunityRow, MeetupRow, MemberRow } from '../db/tables.ts';
 import { UserError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { breakoutGroups, breakoutGroupsInWorker } from '../matching/index.ts';
+import { runBreakouts } from '../matching/index.ts';
 import * as copy from '../messages/copy/meetups.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
 import { scheduleTimer } from '../scheduler/timers.ts';
@@ -27,7 +27,6 @@ export const TIMER_MEETUP_REMIND_HOUR = 'meetup.remind_1h';
 export const TIMER_MEETUP_START = 'meetup.start';
 export const TIMER_MEETUP_FOLLOW_UP = 'meetup.follow_up';
 const HOUR_MS = 3_600_000;
-const WORKER_THRESHOLD = 300;
 /** The CSV "room" of members the host seats by hand. */
 export const UNASSIGNED = 'Unassigned';
 
@@ -140,7 +139,7 @@ export async function startMeetup(ctx: HandlerContext, community: CommunityRow, 
   const ids = new Set(going.map((m) => m.id));
   const snapshots = state.members.filter((m) => ids.has(m.id));
   const size = meetup.group_size as 2 | 3 | 4;
-  const result = snapshots.length > WORKER_THRESHOLD ? await breakoutGroupsInWorker(snapshots, state.ctx, size) : breakoutGroups(snapshots, state.ctx, size);
+  const result = await runBreakouts(snapshots, state.ctx, size);
   ctx.log.info({ meetup: meetup.id, seed: result.seed, groups: result.groups.length, unplaced: result.unplaced.length }, 'meetup breakout groups');
   const out: Outgoing[] = [];
   const rooms: { room: string; members: MemberRow[] }[] = [];

@@ -4,7 +4,7 @@ import { isAvailable, updateMember } from '../db/members.ts';
 import { createMatch } from '../db/matches.ts';
 import type { CommunityRow, MemberRow } from '../db/tables.ts';
 import { UserError } from '../errors.ts';
-import { pairRound, pairRoundInWorker } from '../matching/index.ts';
+import { runPairRound } from '../matching/index.ts';
 import type { RoundResult } from '../matching/types.ts';
 import * as copy from '../messages/copy/rhythm.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
@@ -15,8 +15,6 @@ import { seedFrom } from './seed.ts';
 import { loadMatchingState } from './snapshot.ts';
 
 const DAY_MS = 86_400_000;
-/** Above this many members the matcher runs in a worker thread so the event loop stays free. */
-const WORKER_THRESHOLD = 300;
 
 function when(slot: Date, zone: string): string {
   return DateTime.fromJSDate(slot, { zone }).toFormat("cccc d LLLL 'at' HH:mm ZZZZ");
@@ -64,8 +62,7 @@ export async function runRound(ctx: HandlerContext, community: CommunityRow, slo
   const ids = new Set(eligible.map((m) => m.id));
   const snapshots = state.members.filter((m) => ids.has(m.id));
   const options = { groupSize: ctx.settings.groupSize };
-  const result: RoundResult =
-    snapshots.length > WORKER_THRESHOLD ? await pairRoundInWorker(snapshots, state.ctx, options) : pairRound(snapshots, state.ctx, options);
+  const result: RoundResult = await runPairRound(snapshots, state.ctx, options);
   ctx.log.info({ community: community.id, slot: slot.toISOString(), seed: result.seed, groups: result.groups.length, unplaced: result.unplaced.length }, 'pairing round');
 
   const out: Outgoing[] = [];

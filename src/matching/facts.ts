@@ -8,12 +8,10 @@ import type { PairFacts } from './explain.ts';
 import { benefitDetail, featureOf, featureSimilarity, type Prepared, type TextFeature } from './score.ts';
 import { AVAILABILITY_SLOTS, type AvailabilitySlot } from './types.ts';
 
-const SLOTS = AVAILABILITY_SLOTS;
-
 function sharedSlot(maskA: number, maskB: number): AvailabilitySlot | null {
   const both = maskA & maskB;
   if (maskA === 0 || maskB === 0 || both === 0) return null;
-  for (let bit = 0; bit < SLOTS.length; bit++) if (both & (1 << bit)) return SLOTS[bit]!;
+  for (let bit = 0; bit < AVAILABILITY_SLOTS.length; bit++) if (both & (1 << bit)) return AVAILABILITY_SLOTS[bit]!;
   return null;
 }
 

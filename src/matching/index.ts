@@ -23,7 +23,7 @@ export { explainGroup, explainHelper, explainPair, explainPracticePartner, type 
 export { pairFacts } from './facts.ts';
 export * as topics from './topics.ts';
 export { pairRound, breakoutGroups, type RoundOptions } from './round.ts';
-export { pairRoundInWorker, breakoutGroupsInWorker, matchingThread, MatchingThread, type MatchLog } from './offthread.ts';
+export { pairRoundInWorker, breakoutGroupsInWorker, runPairRound, runBreakouts, matchingThread, MatchingThread, type MatchLog } from './offthread.ts';
 export { maxWeightMatching, matchingWeight, type WeightedGraph } from './blossom.ts';
 export { buildCandidateGraph, DEFAULT_K, type CandidateGraph } from './candidates.ts';
 export { mulberry32 } from './rng.ts';

@@ -15,7 +15,7 @@
  * process alive; a pending round does.
  */
 import { Worker } from 'node:worker_threads';
-import type { RoundOptions } from './round.ts';
+import { breakoutGroups, pairRound, type RoundOptions } from './round.ts';
 import { WARM_UP_MEMBERS, WARM_UP_ROUNDS } from './warm-up.ts';
 import type { MatchContext, MemberSnapshot, RoundResult } from './types.ts';
 
@@ -251,4 +251,17 @@ export function breakoutGroupsInWorker(
   log?: MatchLog,
 ): Promise<RoundResult> {
   return matchingThread.run({ kind: 'breakout', members, ctx, size, opts }, log);
+}
+
+/** Rounds with more members than this go to the matching thread; smaller ones take ~0.1 s here (bench/README.md). */
+export const OFF_THREAD_ABOVE = 300;
+
+/** A pairing round where it belongs: on the matching thread when large, in this thread when small. */
+export async function runPairRound(members: MemberSnapshot[], ctx: MatchContext, opts: RoundOptions = {}): Promise<RoundResult> {
+  return members.length > OFF_THREAD_ABOVE ? pairRoundInWorker(members, ctx, opts) : pairRound(members, ctx, opts);
+}
+
+/** Meetup breakouts, placed the same way as runPairRound. */
+export async function runBreakouts(members: MemberSnapshot[], ctx: MatchContext, size: 2 | 3 | 4): Promise<RoundResult> {
+  return members.length > OFF_THREAD_ABOVE ? breakoutGroupsInWorker(members, ctx, size) : breakoutGroups(members, ctx, size);
 }

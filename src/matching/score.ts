@@ -80,13 +80,11 @@ export interface FlatFeatures {
   loadRatio: Float64Array;
 }
 
-const SLOTS = AVAILABILITY_SLOTS;
-
 /** Bitmask of availability slots; 0 means "flexible" (DESIGN: empty overlaps with everyone). */
 export function availabilityMask(slots: readonly AvailabilitySlot[]): number {
   let mask = 0;
   for (const s of slots) {
-    const bit = SLOTS.indexOf(s);
+    const bit = AVAILABILITY_SLOTS.indexOf(s);
     if (bit >= 0) mask |= 1 << bit;
   }
   return mask;

@@ -6,7 +6,7 @@
  * thread's warm-up (warm-up.ts), the matching benchmark, and the tests.
  */
 import { mulberry32 } from './rng.ts';
-import type { AvailabilitySlot, CareerStage, MatchContext, MemberSnapshot, PastPair } from './types.ts';
+import { AVAILABILITY_SLOTS, type CareerStage, type MatchContext, type MemberSnapshot, type PastPair } from './types.ts';
 
 const STAGES: [CareerStage, number][] = [
   ['student', 0.22],
@@ -50,9 +50,6 @@ const ASK_TOPICS = [
   'becoming a school librarian', 'digital collections', 'data services', 'UX in libraries', 'moving into management',
   'first library job', 'returning to library work', 'law libraries', 'health sciences libraries', 'MLIS programs',
   'makerspaces', 'zine collections', 'special collections', 'reference work', 'collection development',
-];
-const SLOTS: AvailabilitySlot[] = [
-  'weekday-mornings', 'weekday-afternoons', 'weekday-evenings', 'weekend-mornings', 'weekend-afternoons', 'weekend-evenings',
 ];
 /** What the benchmark and the tests use. */
 export const DEFAULT_VOCABULARY: SyntheticVocabulary = { zones: ZONES, areas: AREAS, offers: OFFER_TOPICS, asks: ASK_TOPICS };
@@ -129,7 +126,7 @@ export function generateCommunity(size: number, seed = 1, options: CommunityOpti
     const senior = careerStage === 'mid' || careerStage === 'senior';
     const nOffers = senior ? 1 + Math.floor(rand() * 3) : Math.floor(rand() * 2);
     const nAsks = senior ? Math.floor(rand() * 2) : 1 + Math.floor(rand() * 2);
-    const availability = rand() < 0.25 ? [] : SLOTS.filter(() => rand() < 0.35);
+    const availability = rand() < 0.25 ? [] : AVAILABILITY_SLOTS.filter(() => rand() < 0.35);
     const helpedCount = Math.floor(rand() * (senior ? 12 : 3));
     const receivedCount = Math.floor(rand() * (senior ? 3 : 8));
     members.push({

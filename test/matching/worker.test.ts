@@ -9,7 +9,16 @@ import { scheduleTimer } from '../../src/scheduler/timers.ts';
 import { WARM_UP_ROUNDS } from '../../src/matching/warm-up.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { generateCommunity } from '../../src/matching/synthetic.ts';
-import { breakoutGroupsInWorker, MatchingThread, matchingThread, pairRoundInWorker, type WorkerJob } from '../../src/matching/offthread.ts';
+import {
+  breakoutGroupsInWorker,
+  MatchingThread,
+  matchingThread,
+  OFF_THREAD_ABOVE,
+  pairRoundInWorker,
+  runBreakouts,
+  runPairRound,
+  type WorkerJob,
+} from '../../src/matching/offthread.ts';
 import { breakoutGroups, pairRound } from '../../src/matching/round.ts';
 import type { MatchContext } from '../../src/matching/types.ts';
 import { testConfig } from '../support/harness.ts';
@@ -31,6 +40,17 @@ describe('off-thread matching', () => {
     const viaWorker = await pairRoundInWorker(members, ctx, {}, (_msg, fields) => logs.push(fields));
     expect(viaWorker).toEqual(pairRound(members, ctx));
     expect(logs.some((l) => l.seed === ctx.seed)).toBe(true);
+  });
+
+  it('sends large rounds to the matching thread and runs small ones here', async () => {
+    await matchingThread.close();
+    const small = generateCommunity(40, 3);
+    expect(await runPairRound(small.members, small.ctx)).toEqual(pairRound(small.members, small.ctx));
+    expect(await runBreakouts(small.members, small.ctx, 3)).toEqual(breakoutGroups(small.members, small.ctx, 3));
+    expect(matchingThread.running).toBe(false);
+    const large = generateCommunity(OFF_THREAD_ABOVE + 1, 3);
+    expect(await runPairRound(large.members, large.ctx)).toEqual(pairRound(large.members, large.ctx));
+    expect(matchingThread.running).toBe(true);
   });
 
   it('runs breakouts in a worker too', async () => {
