@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock.ts';
 import { actionHandlers, commandsByName, forms } from './commands/registry.ts';
+import { commandTextTooLong } from './commands/text.ts';
 import type { HandlerContext, Invocation, Result } from './commands/types.ts';
 import type { Config } from './config.ts';
 import { ensureCommunity, getCommunity } from './db/communities.ts';
@@ -65,6 +66,8 @@ export class Core {
     if (!command) {
       return Promise.resolve({ reply: common.problem(`"/${name.replace(/^\//, '').slice(0, 40)}" is not a Circulate command. Try /network help.`) });
     }
+    const tooLong = commandTextTooLong(text);
+    if (tooLong) return Promise.resolve({ reply: common.problem(tooLong, command.usage) });
     return this.run(actor, eventKey, async (ctx, inv) => {
       if (command.moderatorOnly && !inv.isModerator) return { reply: common.moderatorsOnly() };
       if (command.moderatorOnly) await markModerator(ctx, inv);

@@ -6,7 +6,7 @@ import { cancelIntro, createIntro } from '../flows/intro.ts';
 import * as copy from '../messages/copy/intro.ts';
 import type { Form } from '../messages/model.ts';
 import { takeMemberRef } from './member-ref.ts';
-import { fieldIssues, describeIssues, firstWord, memberText } from './text.ts';
+import { fieldIssues, describeIssues, firstWord, memberText, numberSuffix } from './text.ts';
 import type { CommandDefinition, FormHandler, HandlerContext, Invocation, Result } from './types.ts';
 
 /** `/intro-request`: ask for a short, specific informational interview; `list`; `cancel N`. */
@@ -25,7 +25,8 @@ export const introSchema = z.object({
     .transform((v) => Number(v) as 15 | 20 | 30),
 });
 
-const LENGTH_SUFFIX = /[\s,;(]*(\d{1,3})\s*(?:m|min|mins|minutes)\)?\.?\s*$/i;
+/** "… 20 min", "(30 minutes).": read by a linear backwards scan (see numberSuffix). */
+const LENGTH_UNITS = ['m', 'min', 'mins', 'minutes'] as const;
 
 /** "topic: questions [20 min]" → raw fields; length defaults to 20 minutes. */
 export function parseIntroText(text: string): { topic: string; questions: string; length: string } {
@@ -35,9 +36,9 @@ export function parseIntroText(text: string): { topic: string; questions: string
   }
   let questions = text.slice(colon + 1);
   let length = '20';
-  const len = LENGTH_SUFFIX.exec(questions);
+  const len = numberSuffix(questions, LENGTH_UNITS);
   if (len) {
-    length = len[1]!;
+    length = len.value;
     questions = questions.slice(0, len.index);
   }
   return { topic: text.slice(0, colon), questions, length };

@@ -3,7 +3,7 @@ import { findOfferByRef, listActiveOffers, createOffer, withdrawOffer } from '..
 import { UserError } from '../errors.ts';
 import * as copy from '../messages/copy/offer.ts';
 import type { Form } from '../messages/model.ts';
-import { fieldIssues, describeIssues, firstWord, memberText } from './text.ts';
+import { fieldIssues, describeIssues, firstWord, memberText, numberSuffix } from './text.ts';
 import type { CommandDefinition, FormHandler, HandlerContext, Invocation, Result } from './types.ts';
 
 /** `/offer-help`: offer help on a topic; `list`; `withdraw N`. Empty text opens the form. */
@@ -20,7 +20,8 @@ export const offerSchema = z.object({
     .max(10, 'How often can be at most 10 a month; quality over quantity.'),
 });
 
-const CAPACITY_SUFFIX = /[\s,;(]*(\d{1,3})\s*(?:\/|per|a|x)\s*month\)?\.?\s*$/i;
+/** "…, 2/month", "(3 per month)", "2 a month.": read by a linear backwards scan (see numberSuffix). */
+const CAPACITY_UNITS = ['/', 'per', 'a', 'x'] as const;
 
 /** "topic: details [N/month]" → raw fields for the schema. */
 export function parseOfferText(text: string): { topic: string; details: string; capacity: string } {
@@ -30,9 +31,9 @@ export function parseOfferText(text: string): { topic: string; details: string; 
   }
   let details = text.slice(colon + 1);
   let capacity = '2';
-  const cap = CAPACITY_SUFFIX.exec(details);
+  const cap = numberSuffix(details, CAPACITY_UNITS, 'month');
   if (cap) {
-    capacity = cap[1]!;
+    capacity = cap.value;
     details = details.slice(0, cap.index);
   }
   return { topic: text.slice(0, colon), details, capacity };

@@ -39,6 +39,51 @@ export function memberText(label: string, options: { min?: number; max: number; 
     );
 }
 
+/**
+ * The longest command text Circulate reads. Checked at the core's command entry before any
+ * parsing, so no pattern ever runs over a huge input (Slack caps slash-command text near 4,000).
+ */
+export const MAX_COMMAND_TEXT = 4000;
+
+/** The member-facing problem with an over-long command text, or null when it is fine. */
+export function commandTextTooLong(text: string): string | null {
+  if (text.length <= MAX_COMMAND_TEXT) return null;
+  return `That is too long for one command (${text.length.toLocaleString('en-US')} characters; at most ${MAX_COMMAND_TEXT.toLocaleString('en-US')}). Please shorten it.`;
+}
+
+const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/**
+ * A trailing "N unit" suffix such as "20 min", "(3/month)." or ", 2 a month", found by one
+ * backwards scan (linear in the text; no backtracking pattern). It matches what
+ * `[\s,;(]*(\d{1,3})\s*(?:UNIT)TAIL\)?\.?\s*$` (case-insensitive) would match, where TAIL
+ * is `\s*month` when `tail` is given: `index` is where the suffix starts, `value` the digits.
+ */
+export function numberSuffix(text: string, units: readonly string[], tail?: string): { index: number; value: string } | null {
+  let i = text.length;
+  while (isSpace(text[i - 1])) i--;
+  if (text[i - 1] === '.') i--;
+  if (text[i - 1] === ')') i--;
+  const lower = (from: number, to: number) => text.slice(from, to).toLowerCase();
+  if (tail !== undefined) {
+    if (i < tail.length || lower(i - tail.length, i) !== tail) return null;
+    i -= tail.length;
+    while (isSpace(text[i - 1])) i--;
+  }
+  // The unit that ends here; at most one can, since no unit is a suffix of another we use.
+  const unit = [...units].sort((a, b) => b.length - a.length).find((u) => i >= u.length && lower(i - u.length, i) === u);
+  if (unit === undefined) return null;
+  i -= unit.length;
+  while (isSpace(text[i - 1])) i--;
+  const end = i;
+  while (end - i < 3 && isDigit(text[i - 1])) i--;
+  if (i === end) return null;
+  const value = text.slice(i, end);
+  while (text[i - 1] !== undefined && (isSpace(text[i - 1]) || ',;('.includes(text[i - 1]!))) i--;
+  return { index: i, value };
+}
+
 /** Splits "word rest of text" into the first word (lowercased) and the rest. */
 export function firstWord(text: string): [string, string] {
   const trimmed = text.trim();
