@@ -1,11 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { cpus, loadavg, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { signedHeaders, slashCommand } from '../test/fakes/slack/signing.ts';
+import { BOT_V8_FLAGS, buildChildren, machine, percentile, spawnChild } from './lib/children.ts';
 import { recordRun } from './lib/readme-section.ts';
-import { buildSlackBench } from './lib/slack-build.ts';
-import { BENCH_USERS, benchUserId, type ChildMessage, type Memory, type Role } from './lib/slack-shared.ts';
+import { BENCH_USERS, benchUserId } from './lib/slack-shared.ts';
 
 /**
  * `npm run bench:slack`: how fast the Slack adapter acknowledges slash commands
@@ -27,70 +25,6 @@ import { BENCH_USERS, benchUserId, type ChildMessage, type Memory, type Role } f
 const CONCURRENCY = 100;
 const ROUNDS = 5;
 const WARMUP = CONCURRENCY;
-
-/** The child entry per runtime; the compiled one is (re)built at the start of every run. */
-const CHILD_SCRIPT: Record<Runtime, string> = {
-  compiled: '',
-  tsx: fileURLToPath(new URL('./lib/slack-child.ts', import.meta.url)),
-};
-
-/** How a child runs: compiled JavaScript on plain node, or the TypeScript source under tsx (as `npm run dev` does; `npm start` runs the compiled build). */
-type Runtime = 'compiled' | 'tsx';
-
-interface Child {
-  proc: ChildProcess;
-  port: number;
-  memory(): Promise<Memory>;
-  answered(): Promise<number>;
-}
-
-/**
- * The V8 setting the bot is meant to run with in production (see adapters/slack/README.md):
- * young-generation semi-spaces of at most 4 MB instead of 16 MB. Under a burst V8 grows
- * them to the maximum and keeps the pages, which was most of the bot's RSS growth.
- */
-export const BOT_V8_FLAGS = ['--max-semi-space-size=4'];
-
-function spawnChild(role: Role, runtime: Runtime, apiUrl: string, flags: string[] = []): Promise<Child> {
-  const proc = fork(CHILD_SCRIPT[runtime], [role], {
-    execArgv: [
-      ...(runtime === 'compiled' ? ['--expose-gc'] : ['--import', 'tsx', '--expose-gc']),
-      ...flags,
-      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each child, written when it exits.
-      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-    ],
-    env: { ...process.env, SLACK_API_URL: apiUrl },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const request = <T>(what: string, pick: (m: ChildMessage) => T | undefined) =>
-    new Promise<T>((resolve) => {
-      const onMessage = (m: ChildMessage) => {
-        const value = pick(m);
-        if (value === undefined) return;
-        proc.off('message', onMessage);
-        resolve(value);
-      };
-      proc.on('message', onMessage);
-      proc.send(what);
-    });
-  return new Promise((resolve, reject) => {
-    proc.once('error', reject);
-    proc.once('exit', (code) => reject(new Error(`${role} (${runtime}) exited with ${code} before it was ready`)));
-    proc.once('message', (m: ChildMessage) => {
-      if (!('ready' in m)) return reject(new Error('unexpected first message'));
-      resolve({
-        proc,
-        port: m.ready,
-        memory: () => request('memory', (r) => ('memory' in r ? r.memory : undefined)),
-        answered: () => request('answered', (r) => ('answered' in r ? r.answered : undefined)),
-      });
-    });
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 interface Result {
   p50: number;
@@ -155,19 +89,10 @@ async function burst(url: string, agent: Agent, bodies: ReturnType<typeof slashC
   tally.wallMs += performance.now() - started;
 }
 
-/** One line describing the machine, for the README. */
-function machine(): string {
-  const [one, five, fifteen] = loadavg().map((l) => l.toFixed(2));
-  return (
-    `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ` +
-    `Linux ${release()}, node ${process.version}; load average at start ${one} / ${five} / ${fifteen} (1 / 5 / 15 min)`
-  );
-}
-
 async function main(): Promise<void> {
   const startedAt = new Date();
   const machineLine = machine();
-  CHILD_SCRIPT.compiled = buildSlackBench();
+  buildChildren();
   const fake = await spawnChild('fake', 'compiled', '');
   const fakeUrl = `http://127.0.0.1:${fake.port}`;
   const apiUrl = `${fakeUrl}/api/`;
@@ -228,7 +153,7 @@ async function main(): Promise<void> {
   const after = await Promise.all(apps.map((a) => a.child.memory()));
   const answered = await fake.answered();
   for (const app of apps) app.agent.destroy();
-  for (const p of [...apps.map((a) => a.child), fake]) p.proc.send('stop');
+  for (const p of [...apps.map((a) => a.child), fake]) p.stop();
 
   const results = apps.map((a) => a.tally.result());
   const [bare, bot, botTsx] = [results[0]!, results[1]!, results[2]!];

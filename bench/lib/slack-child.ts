@@ -18,6 +18,7 @@ async function fake(): Promise<void> {
   send({ ready: Number(new URL(api.url).port) });
   process.on('message', (m: string) => {
     if (m === 'answered') send({ answered: api.responsePosts.filter((p) => p.status === 200).length });
+    else if (m === 'answers') send({ answers: api.responsePosts.map((p) => ({ id: p.id, at: p.at, status: p.status, text: String(p.body.text ?? '') })) });
     else if (m === 'stop') void api.close().then(() => process.exit(0));
   });
 }
@@ -36,7 +37,10 @@ async function bare(apiUrl: string): Promise<() => Promise<void>> {
   return () => app.stop() as Promise<void>;
 }
 
-/** Circulate on Slack as a deployment would start it, on an in-memory SQLite database. */
+/**
+ * Circulate on Slack as a deployment would start it, on an in-memory SQLite database
+ * unless BENCH_DATABASE_URL names a SQLite file or a PostgreSQL database.
+ */
 async function bot(apiUrl: string): Promise<() => Promise<void>> {
   const { createSlackPort, startSlack } = await import('../../adapters/slack/index.ts');
   const { createApp } = await import('../../src/app.ts');
@@ -48,7 +52,7 @@ async function bot(apiUrl: string): Promise<() => Promise<void>> {
   const config = loadConfig({ LOG_LEVEL: 'silent' });
   const log = createLogger({ LOG_LEVEL: 'silent', LOG_FORMAT: 'json' });
   const port = createSlackPort({ log, botToken: FAKE_BOT_TOKEN, apiUrl });
-  const app = await createApp({ config, clock: systemClock, log, ports: [port], database: openDatabase(':memory:') });
+  const app = await createApp({ config, clock: systemClock, log, ports: [port], database: openDatabase(process.env.BENCH_DATABASE_URL ?? ':memory:') });
   const slack = await startSlack({
     app,
     config,

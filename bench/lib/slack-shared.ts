@@ -8,7 +8,15 @@ export interface Memory {
 }
 
 /** Messages a child sends to the parent. */
-export type ChildMessage = { ready: number } | { memory: Memory } | { answered: number };
+export type ChildMessage = { ready: number } | { memory: Memory } | { answered: number } | { answers: Answer[] };
+
+/** One answer the fake received on a response_url: which command, when (ms since the epoch), what it said. */
+export interface Answer {
+  id: string;
+  at: number;
+  status: number;
+  text: string;
+}
 
 /** What a child process runs. */
 export type Role = 'bot' | 'bare' | 'fake';
