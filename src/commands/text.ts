@@ -7,34 +7,53 @@ import { z } from 'zod';
  */
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/;
-/** @everyone / @here, Slack's <!channel>-style specials, raw user/role/channel mention tokens. */
-const MENTION = /@(everyone|here|channel)\b|<[!@#][^>]*>|<@&\d+>/i;
+/**
+ * Group pings: `@everyone` / `@here` / `@channel` as a token of their own (not inside a word or an
+ * e-mail address such as alice@here.org), in any case.
+ */
+const GROUP_WORD = /(?<![\p{L}\p{N}_])@(?:everyone|here|channel)(?![\p{L}\p{N}_-]|\.[\p{L}\p{N}])/iu;
+/**
+ * Raw platform mention syntax: Slack specials (`<!channel>`, `<!here>`, `<!everyone>`,
+ * `<!subteam^S1|name>`, any `<!…>`), user and channel tokens (`<@U123>`, `<@U123|ann>`, `<#C1>`),
+ * Discord users, nicknames, roles and channels (`<@123>`, `<@!123>`, `<@&123>`, `<#123>`).
+ */
+const RAW_MENTION = /<![^<>\s][^<>]*>|<@[!&]?[A-Za-z0-9]+(?:\|[^<>]*)?>|<#[A-Za-z0-9]+(?:\|[^<>]*)?>/;
 
 export function hasControlCharacters(text: string): boolean {
   return CONTROL.test(text);
 }
 
 export function hasMentionSyntax(text: string): boolean {
-  return MENTION.test(text);
+  return GROUP_WORD.test(text) || RAW_MENTION.test(text);
+}
+
+/** "The details are" / "The topic is": field labels name one thing or several. */
+function isPlural(label: string): boolean {
+  const last = label.trim().split(/\s+/).pop() ?? '';
+  return /[^s]s$/i.test(last);
 }
 
 /** A free-text field: trimmed, length-limited, no control characters, no mention syntax. */
 export function memberText(label: string, options: { min?: number; max: number; multiline?: boolean }) {
   const min = options.min ?? 1;
+  const plural = isPlural(label);
+  const is = plural ? 'are' : 'is';
+  const needs = plural ? 'need' : 'needs';
+  const contains = plural ? 'contain' : 'contains';
   return z
     .string()
     .transform((s) => s.normalize('NFC').replace(/\r\n?/g, '\n').trim())
     .pipe(
       z
         .string()
-        .refine((s) => min === 0 || s.length > 0, { message: `${label} is missing.` })
-        .refine((s) => s.length === 0 || s.length >= min, { message: `${label} needs at least ${min} characters.` })
-        .max(options.max, `${label} is too long: keep it under ${options.max} characters.`)
+        .refine((s) => min === 0 || s.length > 0, { message: `${label} ${is} missing.` })
+        .refine((s) => s.length === 0 || s.length >= min, { message: `${label} ${needs} at least ${min} characters.` })
+        .max(options.max, `${label} ${is} too long: keep it under ${options.max} characters.`)
         .refine((s) => !hasControlCharacters(options.multiline ? s.replace(/[\n\t]/g, ' ') : s), {
-          message: `${label} contains control characters; please retype it as plain text.`,
+          message: `${label} ${contains} control characters; please retype it as plain text.`,
         })
         .refine((s) => !hasMentionSyntax(s), {
-          message: `${label} contains mention syntax (like @everyone, @here or <@…>). Circulate never pings groups; please remove it.`,
+          message: `${label} ${contains} mention syntax (like @everyone, @here or <@…>). Circulate never pings groups; please remove it. E-mail addresses are fine.`,
         }),
     );
 }
