@@ -161,6 +161,10 @@ export interface OutboxTable {
   attempts: number;
   next_attempt_at: string;
   claimed_until: string | null;
+  /** The dispatcher instance holding the lease (claimed_until). */
+  claimed_by: string | null;
+  /** When sending first started; set and not delivered means it may already be on the platform. */
+  send_started_at: string | null;
   last_error: string | null;
   /** JSON DeliveryReceipt once delivered. */
   receipt: string | null;
@@ -316,6 +320,21 @@ export interface Database {
   opportunities: OpportunitiesTable;
   meetups: MeetupsTable;
   meetup_rsvps: MeetupRsvpsTable;
+  ref_counters: RefCountersTable;
+  health_probe: HealthProbeTable;
+}
+
+/** The last reference number handed out per community and kind (offers, requests, …). */
+export interface RefCountersTable {
+  community_id: string;
+  kind: string;
+  last_ref: number;
+}
+
+/** One row the readiness probe rewrites to prove the database accepts writes. */
+export interface HealthProbeTable {
+  id: number;
+  checked_at: string;
 }
 
 export type MeetupRow = Selectable<MeetupsTable>;
