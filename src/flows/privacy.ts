@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
 import type { Database, MemberRow } from '../db/tables.ts';
+import type { Destination } from '../messages/model.ts';
 import * as copy from '../messages/copy/admin.ts';
 import { transitionMatch } from '../db/matches.ts';
 import { cancelTimer } from '../scheduler/timers.ts';
@@ -57,6 +58,13 @@ export async function eraseMember(db: Kysely<Database>, communityId: string, mem
   const iso = now.toISOString();
   const memberId = member.id;
   const platformUserId = member.platform_user_id;
+  // Their matches, requests and offers, by id: outbox rows carrying one of these are about them.
+  const idsOf = (rows: { id: string }[]) => rows.map((r) => r.id);
+  const theirIds = new Set<string>([
+    ...(await db.selectFrom('match_participants').select('match_id as id').where('community_id', '=', communityId).where('member_id', '=', memberId).execute()).map((r) => r.id),
+    ...idsOf(await db.selectFrom('requests').select('id').where('community_id', '=', communityId).where('member_id', '=', memberId).execute()),
+    ...idsOf(await db.selectFrom('offers').select('id').where('community_id', '=', communityId).where('member_id', '=', memberId).execute()),
+  ]);
   // Invitations still waiting on them are withdrawn, so nobody is asked about a deleted person.
   const pending = await db
     .selectFrom('match_participants as p')
@@ -98,14 +106,20 @@ export async function eraseMember(db: Kysely<Database>, communityId: string, mem
   await db.updateTable('reports').set({ reason: SCRUBBED }).where('community_id', '=', communityId).where('reporter_id', '=', memberId).execute();
   await db.deleteFrom('pending_notices').where('community_id', '=', communityId).where('member_id', '=', memberId).execute();
   await db.deleteFrom('meetup_rsvps').where('community_id', '=', communityId).where('member_id', '=', memberId).execute();
-  // Idempotency keys of their past clicks can contain their platform id.
-  await db.deleteFrom('processed_events').where('community_id', '=', communityId).where('key', 'like', `%${platformUserId}%`).execute();
+  // Idempotency keys of their past clicks can contain their platform id as one `:`-separated part;
+  // others' keys that merely contain the same letters stay (they guard against replays).
+  const events = await db.selectFrom('processed_events').select('key').where('community_id', '=', communityId).where('key', 'like', `%${platformUserId}%`).execute();
+  const theirEvents = events.filter((e) => e.key.split(':').includes(platformUserId)).map((e) => e.key);
+  for (let i = 0; i < theirEvents.length; i += 500) {
+    await db.deleteFrom('processed_events').where('community_id', '=', communityId).where('key', 'in', theirEvents.slice(i, i + 500)).execute();
+  }
   await db.deleteFrom('round_skips').where('community_id', '=', communityId).where('member_id', '=', memberId).execute();
-  // Messages in the outbox carry names and text; delivered ones are history we no longer need.
-  const outbox = await db.selectFrom('outbox').select(['id', 'destination', 'message', 'status']).where('community_id', '=', communityId).execute();
-  const mentions = (row: { destination: string; message: string }) =>
-    row.destination.includes(platformUserId) || row.message.includes(platformUserId) || row.message.includes(memberId) || row.message.includes(member.display_name);
-  const affected = outbox.filter(mentions).map((r) => r.id);
+  // Messages addressed to them, or about them by id (pending or delivered), go; everyone else's
+  // stay. Rows are chosen by ids only, never by matching text: a member called "e" must not touch
+  // anyone else's introductions or history.
+  const outbox = await db.selectFrom('outbox').select(['id', 'destination', 'message']).where('community_id', '=', communityId).execute();
+  const who = { memberId, platformUserId };
+  const affected = outbox.filter((row) => isAboutMember(row, who, theirIds)).map((r) => r.id);
   for (let i = 0; i < affected.length; i += 500) await db.deleteFrom('outbox').where('id', 'in', affected.slice(i, i + 500)).execute();
   await db
     .updateTable('members')
@@ -128,4 +142,51 @@ export async function eraseMember(db: Kysely<Database>, communityId: string, mem
     .where('community_id', '=', communityId)
     .where('id', '=', memberId)
     .execute();
+}
+
+interface Erased {
+  memberId: string;
+  platformUserId: string;
+}
+
+/** Whether a stored destination is addressed to the member, by their ids. */
+function addressedTo(destination: Destination, who: Erased): boolean {
+  switch (destination.kind) {
+    case 'private':
+      return destination.memberId === who.memberId || destination.platformUserId === who.platformUserId;
+    case 'conversation':
+      return destination.memberIds.includes(who.memberId) || destination.platformUserIds.includes(who.platformUserId);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether an outbox row must go when this member is erased: it is addressed to them, or it is
+ * about them by id (a mention of them, or a button or field carrying one of their ids: their
+ * member id, platform id, matches, requests or offers). Ids are compared whole, never as text
+ * inside other text.
+ */
+export function isAboutMember(row: { destination: string; message: string }, who: Erased, theirIds: ReadonlySet<string>): boolean {
+  let destination: Destination;
+  let message: unknown;
+  try {
+    destination = JSON.parse(row.destination) as Destination;
+    message = JSON.parse(row.message) as unknown;
+  } catch {
+    return false;
+  }
+  if (addressedTo(destination, who)) return true;
+  // Platform ids can be short (a console name such as "e"), so they count only as a mention's id;
+  // generated ids (member, match, request, offer) count wherever they stand as a whole value.
+  const carriesId = (value: unknown): boolean => {
+    if (typeof value === 'string') return value === who.memberId || theirIds.has(value);
+    if (Array.isArray(value)) return value.some(carriesId);
+    if (value !== null && typeof value === 'object') {
+      if ((value as { kind?: unknown }).kind === 'mention' && (value as { platformUserId?: unknown }).platformUserId === who.platformUserId) return true;
+      return Object.values(value).some(carriesId);
+    }
+    return false;
+  };
+  return carriesId(message);
 }
