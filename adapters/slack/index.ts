@@ -1,14 +1,16 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App as BoltApp, HTTPReceiver, SocketModeReceiver, type InstallationStore } from '@slack/bolt';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { App as BoltApp, SocketModeReceiver, type Authorize, type InstallationStore } from '@slack/bolt';
+import { InstallProvider } from '@slack/oauth';
+import { createHttpServer, type HttpServer, type HttpServerOptions } from '../http/server.ts';
 import type { App } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
-import { registerListeners } from './app.ts';
-import { createFrontDoor } from './front-door.ts';
+import { registerListeners, slackCode } from './app.ts';
+import { SlackFrontDoor, teamOf, type GateDecision } from './front-door.ts';
 import { DatabaseInstallationStore, parseEncryptionKey } from './installation-store.ts';
 import { boltLogger } from './logger.ts';
 import { createSlackPort, type SlackPort } from './port.ts';
+import { WorkQueue } from './work-queue.ts';
 
 export { createSlackPort, SlackPort, classifySlackError } from './port.ts';
 export { renderMessage } from './render.ts';
@@ -39,10 +41,25 @@ export interface SlackOptions {
   encryptionKey?: string;
   /** SLACK_REDIRECT_URI: the OAuth redirect, e.g. https://YOUR-HOST/slack/oauth_redirect. */
   redirectUri?: string;
+  /** Limits of the HTTP server startSlack makes when it is not given one (HTTP_* variables). */
+  http?: Pick<HttpServerOptions, 'requestTimeoutMs' | 'maxConnections' | 'trustProxy' | 'bodyLimit'>;
 }
 
 /** The bot scopes the manifest asks for; OAuth installs request the same. */
-export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'mpim:write', 'users:read', 'users:read.email', 'files:write'];
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'im:write',
+  'mpim:write',
+  'users:read',
+  'users:read.email',
+  'files:write',
+  // Only to look for a message whose delivery a restart left unconfirmed (the outbox key in its metadata).
+  'channels:history',
+  'groups:history',
+  'im:history',
+  'mpim:history',
+];
 
 /** Reads the Slack options from the parsed config plus the variables config.ts does not know yet. */
 export function slackOptionsFromEnv(config: Config, env: Record<string, string | undefined> = process.env): SlackOptions {
@@ -69,21 +86,41 @@ export function slackConfigured(options: Pick<SlackOptions, 'signingSecret' | 'b
 /** A running Slack adapter. */
 export interface SlackHandle {
   stop(): Promise<void>;
-  /** The HTTP port (0 in Socket Mode). */
-  port: number;
+  /** The HTTP port (0 in Socket Mode, and before a shared server listens). */
+  readonly port: number;
   bolt: BoltApp;
   slackPort: SlackPort;
+  /** True once the bot token's workspace is known (always with OAuth). */
+  connected(): boolean;
   /** Resolves when the work queued after acknowledgements is done (tests, shutdown). */
   idle(): Promise<void>;
+}
+
+/** The first retry after a failed connection, and the longest wait between two. */
+export const CONNECT_BACKOFF = { firstMs: 1000, maxMs: 30_000 } as const;
+
+/** Who the bot token belongs to, from auth.test. */
+interface Identity {
+  teamId: string;
+  teamName: string | undefined;
+  botUserId: string | undefined;
+  botId: string | undefined;
 }
 
 /**
  * Starts Circulate on Slack: HTTP on `/slack/events` (commands, interactivity
  * and events on one URL) or Socket Mode when an app token is set, with OAuth
- * install routes when client id and secret are set. Over HTTP a front door
- * (front-door.ts) acknowledges commands, buttons and events as soon as they are
- * verified, before Bolt runs. Pass the `slackPort` you registered with
+ * install routes when client id and secret are set. Over HTTP, Bolt is attached
+ * to the shared HTTP server (`args.http`, or one made and started here) through
+ * the front door (front-door.ts), which acknowledges commands, buttons and
+ * events as soon as they are verified. Pass the `slackPort` you registered with
  * `createApp` so the outbox and the listeners share one user cache.
+ *
+ * With a single bot token the workspace is learnt with auth.test: the first
+ * attempt is awaited, and if Slack cannot be reached the adapter keeps retrying
+ * in the background (1 s, 2 s, 4 s… at most 30 s apart) while the HTTP server
+ * answers /healthz, and /readyz says Slack is not connected. Requests from any
+ * other workspace are answered with an empty 200 and never reach the core.
  */
 export async function startSlack(args: {
   app: App;
@@ -91,6 +128,10 @@ export async function startSlack(args: {
   log: Logger;
   options?: SlackOptions;
   slackPort?: SlackPort;
+  /** The process's HTTP server, not yet listening: routes are registered on it and the caller starts it. */
+  http?: HttpServer;
+  /** Backoff between connection attempts (tests shorten it). */
+  backoff?: { firstMs: number; maxMs: number };
 }): Promise<SlackHandle> {
   const { app, config, log } = args;
   const options = args.options ?? slackOptionsFromEnv(config);
@@ -110,36 +151,85 @@ export async function startSlack(args: {
   }
 
   const logger = boltLogger(slackLog);
-  const oauthOptions = oauth
-    ? {
-        clientId: options.clientId,
-        clientSecret: options.clientSecret,
-        stateSecret: options.stateSecret,
-        scopes: BOT_SCOPES,
-        installationStore: installationStore as InstallationStore,
-        ...(options.redirectUri ? { redirectUri: options.redirectUri } : {}),
-        installerOptions: {
+  const installerOptions = {
+    directInstall: true,
+    installPath: '/slack/install',
+    redirectUriPath: '/slack/oauth_redirect',
+    ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
+  };
+  const installUrlOptions = { scopes: BOT_SCOPES, ...(options.redirectUri ? { redirectUri: options.redirectUri } : {}) };
+  const installer =
+    oauth && !options.appToken
+      ? new InstallProvider({
+          clientId: options.clientId!,
+          clientSecret: options.clientSecret!,
+          stateSecret: options.stateSecret,
+          installationStore: installationStore as InstallationStore,
+          logger,
           directInstall: true,
-          installPath: '/slack/install',
-          redirectUriPath: '/slack/oauth_redirect',
           ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
-        },
-      }
-    : {};
-  const receiver = options.appToken
-    ? new SocketModeReceiver({ appToken: options.appToken, logger, ...oauthOptions })
-    : new HTTPReceiver({
+        })
+      : undefined;
+
+  // Single-token mode: which workspace the token belongs to, learnt with auth.test (see connect below).
+  let identity: Identity | null = null;
+  const strangers = new Set<string>();
+  const warnStranger = (teamId: string | undefined): void => {
+    const key = teamId ?? '(none)';
+    if (strangers.has(key) || strangers.size >= 1000) return;
+    strangers.add(key);
+    slackLog.warn({ team: key, ourTeam: identity?.teamId }, 'ignoring requests from a workspace this bot token does not belong to');
+  };
+  const gate = (body: Record<string, unknown>): GateDecision => {
+    if (oauth) return 'accept';
+    if (!identity) return 'unavailable';
+    const team = teamOf(body);
+    if (team === identity.teamId) return 'accept';
+    warnStranger(team);
+    return 'ignore';
+  };
+  // Bolt would call auth.test in its constructor and leave a failure unhandled; ours is retried and checked.
+  const singleAuthorize: Authorize<boolean> = async (source) => {
+    if (!identity) throw new Error('not connected to Slack yet');
+    if (source.teamId !== identity.teamId) {
+      warnStranger(source.teamId);
+      throw new Error('request from another workspace');
+    }
+    return { botToken: options.botToken, botId: identity.botId, botUserId: identity.botUserId, teamId: identity.teamId };
+  };
+
+  const work = new WorkQueue(8, (err) => slackLog.error({ err }, 'Slack work failed'));
+  const front = options.appToken
+    ? undefined
+    : new SlackFrontDoor({
         signingSecret: options.signingSecret,
-        endpoints: '/slack/events',
-        processBeforeResponse: false,
-        logger,
-        ...oauthOptions,
+        work,
+        log: slackLog,
+        gate,
+        ...(installer ? { oauth: { installer, installUrlOptions } } : {}),
       });
+  const receiver =
+    front ??
+    new SocketModeReceiver({
+      appToken: options.appToken!,
+      logger,
+      ...(oauth
+        ? {
+            clientId: options.clientId,
+            clientSecret: options.clientSecret,
+            stateSecret: options.stateSecret,
+            scopes: BOT_SCOPES,
+            installationStore: installationStore as InstallationStore,
+            ...(options.redirectUri ? { redirectUri: options.redirectUri } : {}),
+            installerOptions,
+          }
+        : {}),
+    });
 
   const bolt = new BoltApp({
     receiver,
     logger,
-    ...(oauth ? {} : { token: options.botToken }),
+    ...(oauth ? (installer ? { authorize: installer.authorize.bind(installer) } : {}) : { authorize: singleAuthorize }),
     clientOptions: {
       ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
       // Interactive calls (views.open, respond) are useless after Slack's 3-second window: fail fast.
@@ -150,54 +240,82 @@ export async function startSlack(args: {
   bolt.error(async (error) => {
     slackLog.error({ err: error }, 'Slack listener error');
   });
-  const work = registerListeners(bolt, { core: app.core, users: slackPort.users, log: slackLog });
+  registerListeners(bolt, { core: app.core, users: slackPort.users, log: slackLog, work });
 
-  if (receiver instanceof SocketModeReceiver) {
+  // Learn the token's workspace; while Slack is unreachable, one line per attempt and a growing wait.
+  let stopped = false;
+  const stopWaiting = new AbortController();
+  const backoff = args.backoff ?? CONNECT_BACKOFF;
+  const connectOnce = async (): Promise<boolean> => {
+    try {
+      const res = await bolt.client.auth.test({ token: options.botToken });
+      if (!res.team_id) throw new Error('auth.test named no workspace');
+      identity = { teamId: res.team_id, teamName: res.team, botUserId: res.user_id, botId: res.bot_id };
+      slackLog.info({ team: identity.teamId, teamName: identity.teamName }, 'connected to Slack');
+      return true;
+    } catch (error) {
+      const reason = slackCode(error) ?? (error instanceof Error ? error.message : String(error));
+      slackLog.warn({ code: reason }, `Slack unreachable (auth.test: ${reason}); retrying with backoff`);
+      return false;
+    }
+  };
+  const keepConnecting = async (): Promise<void> => {
+    let delay = backoff.firstMs;
+    while (!stopped) {
+      try {
+        await sleep(delay, undefined, { signal: stopWaiting.signal });
+      } catch {
+        return;
+      }
+      if (stopped || (await connectOnce())) return;
+      slackLog.info({ retryInMs: Math.min(delay * 2, backoff.maxMs) }, 'still not connected to Slack');
+      delay = Math.min(delay * 2, backoff.maxMs);
+    }
+  };
+  if (!oauth && !(await connectOnce())) void keepConnecting();
+  const connected = (): boolean => oauth || identity !== null;
+  args.http?.addReadinessCheck('slack', async () => (connected() ? 'ok' : 'not connected'));
+
+  if (!front) {
     await bolt.start();
     slackLog.info('Slack adapter started in Socket Mode');
     return {
       port: 0,
       bolt,
       slackPort,
+      connected,
       idle: () => work.idle(),
       async stop() {
+        stopped = true;
+        stopWaiting.abort();
         await bolt.stop();
         await work.idle();
       },
     };
   }
 
-  // Commands, buttons and events are acknowledged by the front door as soon as they are verified;
-  // modal submissions, handshakes and OAuth routes go through Bolt's receiver as before.
-  const front = createFrontDoor({
-    signingSecret: options.signingSecret,
-    bolt: receiver.requestListener,
-    dispatch: (event) => bolt.processEvent(event),
-    work,
-    log: slackLog,
-  });
-  // Post-ack work waits (at most 1 s) while a burst of requests is still arriving or waiting for acks.
+  // Post-ack work waits (at most 1 s) while verified requests are still arriving or waiting for acks.
   work.deferWhile(() => front.busy());
-  const server: Server = createServer(front.listener);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  slackLog.info({ port, oauth }, 'Slack adapter listening on /slack/events');
-  let stopped = false;
+  const own = args.http === undefined;
+  const http =
+    args.http ??
+    createHttpServer({ log: slackLog, port: options.port, host: options.host, ...options.http, checks: { slack: async () => (connected() ? 'ok' : 'not connected') } });
+  await front.register(http.fastify);
+  if (own) await http.listen();
+  slackLog.info({ oauth, port: http.port || undefined }, 'Slack adapter attached at /slack/events');
   return {
-    port,
+    get port() {
+      return http.port;
+    },
     bolt,
     slackPort,
+    connected,
     idle: () => work.idle(),
     async stop() {
       if (stopped) return;
       stopped = true;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      stopWaiting.abort();
+      if (own) await http.close();
       await work.idle();
     },
   };
