@@ -23,16 +23,51 @@ export interface SlackInstallationsTable {
 
 const VERSION = 'v1';
 
+const MAKE_ONE = 'Make one with `openssl rand -hex 32` (or `openssl rand -base64 32`).';
+
 /**
- * Parses SLACK_ENCRYPTION_KEY: 32 bytes as 64 hex characters or base64. Fails
- * fast with a clear message, because a wrong key would only show up later as
- * tokens that cannot be read.
+ * Parses SLACK_ENCRYPTION_KEY: exactly 32 bytes, as 64 hex characters, 44 base64 characters
+ * (with the one `=`) or 43 base64url characters. Fails fast with a clear message, because a wrong
+ * key would only show up later as tokens that cannot be read, and refuses keys that were plainly
+ * not generated at random (a passphrase, "aaaa…", all zeros, a short repeated pattern, a counting
+ * sequence): such a key would seal every workspace's bot token with almost no protection.
  */
 export function parseEncryptionKey(raw: string): Buffer {
   const text = raw.trim();
-  const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
-  if (key.length !== 32) throw new Error('SLACK_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64 (e.g. `openssl rand -hex 32`)');
+  let key: Buffer;
+  if (/^[0-9a-f]{64}$/i.test(text)) key = Buffer.from(text, 'hex');
+  else if (/^[A-Za-z0-9+/]{43}=$/.test(text)) key = Buffer.from(text, 'base64');
+  else if (/^[A-Za-z0-9_-]{43}$/.test(text)) key = Buffer.from(text, 'base64url');
+  else {
+    throw new Error(
+      `SLACK_ENCRYPTION_KEY must be exactly 32 bytes made at random, written as 64 hex characters or base64 (44 characters, or 43 in base64url); the value given has ${text.length} characters. ${MAKE_ONE}`,
+    );
+  }
+  if (key.length !== 32) throw new Error(`SLACK_ENCRYPTION_KEY does not decode to exactly 32 bytes. ${MAKE_ONE}`);
+  const weakness = keyWeakness(key, text);
+  if (weakness) throw new Error(`SLACK_ENCRYPTION_KEY is too weak: ${weakness}. It must be 32 random bytes. ${MAKE_ONE}`);
+  const canonical = text.length === 64 ? key.toString('hex') : text.endsWith('=') ? key.toString('base64') : key.toString('base64url');
+  if (canonical !== (text.length === 64 ? text.toLowerCase() : text)) {
+    throw new Error(`SLACK_ENCRYPTION_KEY is not the base64 of 32 bytes (its last character carries stray bits), so it was not made by encoding a random key. ${MAKE_ONE}`);
+  }
   return key;
+}
+
+/** Why 32 bytes cannot have come from a random generator, or null. Random keys fail these with probability below 1e-9. */
+function keyWeakness(key: Buffer, text: string): string | null {
+  const distinct = new Set(key).size;
+  if (distinct === 1) return 'every byte is the same';
+  // 32 random bytes have about 30 distinct values; fewer than 16 happens with odds far below 1e-12.
+  if (distinct < 16) return `only ${distinct} different byte values`;
+  for (let period = 2; period <= 16; period++) {
+    if (key.every((b, i) => b === key[i % period])) return `it repeats a ${period}-byte pattern`;
+  }
+  const step = (key[1]! - key[0]! + 256) % 256;
+  if (key.every((b, i) => i === 0 || (b - key[i - 1]! + 256) % 256 === step)) return 'its bytes count up or down in steps';
+  // Base64 of random bytes mixes upper- and lower-case letters (odds of lacking one of them: ~1e-10);
+  // one case only is a word or passphrase typed in, not a generated key.
+  if (text.length !== 64 && (!/[a-z]/.test(text) || !/[A-Z]/.test(text))) return 'it looks like a typed word or passphrase, not base64 of random bytes';
+  return null;
 }
 
 /** Encrypts with AES-256-GCM and a fresh 96-bit IV; the associated data binds the ciphertext to its row. */
