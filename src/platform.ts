@@ -11,10 +11,10 @@ export interface PlatformPort {
   readonly platform: string;
 
   /** Posts a message in a channel of the community. */
-  postToChannel(communityPlatformId: string, channelId: string, message: Message): Promise<DeliveryReceipt>;
+  postToChannel(communityPlatformId: string, channelId: string, message: Message, send?: SendOptions): Promise<DeliveryReceipt>;
 
   /** Sends a message only this member sees: a DM, or the platform's closest equivalent. */
-  sendPrivate(communityPlatformId: string, platformUserId: string, message: Message): Promise<DeliveryReceipt>;
+  sendPrivate(communityPlatformId: string, platformUserId: string, message: Message, send?: SendOptions): Promise<DeliveryReceipt>;
 
   /** Opens one conversation between these members (group DM, private thread) and posts there. */
   openConversation?(
@@ -22,6 +22,7 @@ export interface PlatformPort {
     platformUserIds: string[],
     title: string,
     message: Message,
+    send?: SendOptions,
   ): Promise<DeliveryReceipt>;
 
   /** Replaces a message sent earlier, e.g. to remove buttons once answered. */
@@ -29,6 +30,18 @@ export interface PlatformPort {
 
   /** Looks up a user's display name and time zone for first contact. */
   lookupUser?(communityPlatformId: string, platformUserId: string): Promise<PlatformUser | null>;
+}
+
+/**
+ * How the outbox asks a port to deliver one row exactly once in practice:
+ * `key` (the outbox row id) travels with the message (Slack metadata, a
+ * Discord nonce derived from it); `unconfirmedSince` is set when an earlier
+ * attempt started at that time and was never confirmed, so the message may
+ * already be there and the port must look before posting again.
+ */
+export interface SendOptions {
+  key: string;
+  unconfirmedSince?: Date;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Database, OutboxRow } from '../db/tables.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import type { DeliveryReceipt, Destination, Message } from '../messages/model.ts';
-import { DeliveryError, type PlatformPort } from '../platform.ts';
+import { DeliveryError, type PlatformPort, type SendOptions } from '../platform.ts';
 import { pendingRow } from './outbox.ts';
 
 /** How hard the dispatcher tries before recording a failure for moderators. */
@@ -39,6 +39,12 @@ export function backoffMs(policy: RetryPolicy, attempts: number, retryAfterMs?: 
  * before delivery and marked delivered after, so a process that stops between a
  * commit and its delivery delivers on restart, and two instances never both send
  * the same row. Messages to one conversation go out strictly in order.
+ *
+ * Exactly once in practice: the row id travels with the message as its
+ * idempotency key, and a row whose sending started but was never confirmed
+ * (the process died mid-call, a timeout) is sent with `unconfirmedSince`, so
+ * the port first looks for the keyed message on the platform (Slack) or lets
+ * the platform drop the duplicate (Discord's enforced nonce).
  */
 export class Dispatcher {
   private running: Promise<number> | null = null;
@@ -154,11 +160,29 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Gives back this instance's claims on rows it has not started sending, so a
+   * graceful shutdown leaves nothing waiting for a lease to end: call it after
+   * stopping `runContinuously` and awaiting the last `drain()`. Returns how many
+   * rows were released. Rows already being sent keep their lease (the running
+   * pass marks them delivered or releases them itself).
+   */
+  async releaseClaims(): Promise<number> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ claimed_until: null, claimed_by: null })
+      .where('status', '=', 'pending')
+      .where('claimed_by', '=', this.instanceId)
+      .where('send_started_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   private async claim(row: OutboxRow, now: string): Promise<boolean> {
     const until = new Date(Date.parse(now) + this.policy.leaseMs).toISOString();
     const result = await this.db
       .updateTable('outbox')
-      .set({ claimed_until: until })
+      .set({ claimed_until: until, claimed_by: this.instanceId })
       .where('id', '=', row.id)
       .where('status', '=', 'pending')
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
@@ -179,8 +203,14 @@ export class Dispatcher {
       await this.expandConversation(row, destination);
       return false;
     }
+    const send: SendOptions = { key: row.id };
+    if (row.send_started_at) send.unconfirmedSince = new Date(row.send_started_at);
     try {
-      const receipt = await sendTo(port, community.platform_id, destination, message);
+      if (!row.send_started_at) {
+        // Written before the first call: after a crash, the row says it may already be on the platform.
+        await this.db.updateTable('outbox').set({ send_started_at: this.clock.now().toISOString() }).where('id', '=', row.id).execute();
+      }
+      const receipt = await sendTo(port, community.platform_id, destination, message, send);
       await this.db
         .updateTable('outbox')
         .set({
@@ -189,6 +219,7 @@ export class Dispatcher {
           receipt: JSON.stringify(receipt),
           attempts: row.attempts + 1,
           claimed_until: null,
+          claimed_by: null,
         })
         .where('id', '=', row.id)
         .execute();
@@ -205,7 +236,9 @@ export class Dispatcher {
         'delivery failed',
       );
       if (known?.options.unreachableUserId) await this.noteUnreachable(row.community_id, known.options.unreachableUserId);
-      await this.release(row, String(known?.options.code ?? error), retryable, known?.options.retryAfterMs);
+      // A rate limit answered before anything was posted: a first attempt refused so leaves nothing to look for.
+      const notSent = !row.send_started_at && known?.options.retryAfterMs !== undefined;
+      await this.release(row, String(known?.options.code ?? error), retryable, known?.options.retryAfterMs, notSent);
       return false;
     }
   }
@@ -219,7 +252,7 @@ export class Dispatcher {
     return row;
   }
 
-  private async release(row: OutboxRow, reason: string, retryable: boolean, retryAfterMs?: number): Promise<void> {
+  private async release(row: OutboxRow, reason: string, retryable: boolean, retryAfterMs?: number, notSent = false): Promise<void> {
     const attempts = row.attempts + 1;
     const giveUp = !retryable || attempts >= this.policy.maxAttempts;
     const next = new Date(this.clock.now().getTime() + backoffMs(this.policy, attempts, retryAfterMs)).toISOString();
@@ -231,6 +264,8 @@ export class Dispatcher {
         last_error: reason.slice(0, 500),
         next_attempt_at: next,
         claimed_until: null,
+        claimed_by: null,
+        ...(notSent ? { send_started_at: null } : {}),
       })
       .where('id', '=', row.id)
       .execute();
@@ -247,7 +282,7 @@ export class Dispatcher {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('outbox')
-        .set({ status: 'delivered', delivered_at: now, claimed_until: null, last_error: 'split into private copies' })
+        .set({ status: 'delivered', delivered_at: now, claimed_until: null, claimed_by: null, last_error: 'split into private copies' })
         .where('id', '=', row.id)
         .execute();
       await trx
@@ -297,15 +332,16 @@ async function sendTo(
   communityPlatformId: string,
   to: Destination,
   message: Message,
+  send: SendOptions,
 ): Promise<DeliveryReceipt> {
   switch (to.kind) {
     case 'channel':
-      return port.postToChannel(communityPlatformId, to.channelId, message);
+      return port.postToChannel(communityPlatformId, to.channelId, message, send);
     case 'private':
-      return port.sendPrivate(communityPlatformId, to.platformUserId, message);
+      return port.sendPrivate(communityPlatformId, to.platformUserId, message, send);
     case 'conversation':
       // Ports without shared conversations never get here: deliver() splits those rows.
-      return port.openConversation!(communityPlatformId, to.platformUserIds, to.title, message);
+      return port.openConversation!(communityPlatformId, to.platformUserIds, to.title, message, send);
   }
 }
 
