@@ -5,6 +5,7 @@ import { Rhythm } from './scheduler/rhythm.ts';
 import type { Config } from './config.ts';
 import { Core } from './core.ts';
 import { openDatabase, type Db } from './db/database.ts';
+import { DatabaseUnavailableError } from './db/faults.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Logger } from './logger.ts';
 import { matchingThread } from './matching/index.ts';
@@ -24,7 +25,18 @@ export interface App {
    * The background tick calls it every minute.
    */
   prewarmMatching(): Promise<boolean>;
+  /**
+   * Readiness of the core: `database` is 'ok' when a write transaction just
+   * succeeded (and, for SQLite, the file on disk is still the one opened), else a
+   * short reason without secrets. Never throws; an outage is logged once.
+   */
+  health(): Promise<AppHealth>;
   close(): Promise<void>;
+}
+
+/** What {@link App.health} reports; /readyz is ready when every field is 'ok'. */
+export interface AppHealth {
+  database: 'ok' | string;
 }
 
 /** How long before a round or meetup start the matching thread is started and warmed up (~1 s of work). */
@@ -44,7 +56,7 @@ export interface AppOptions {
 
 /** Opens the database, runs migrations (a failure stops start-up), and wires the core. */
 export async function createApp(options: AppOptions): Promise<App> {
-  const database = options.database ?? openDatabase(options.databaseUrl ?? options.config.DATABASE_URL);
+  const database = options.database ?? openDatabase(options.databaseUrl ?? options.config.DATABASE_URL, { log: options.log });
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length) options.log.info({ applied }, 'database migrated');
@@ -76,10 +88,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     );
     return true;
   };
+  const health = async (): Promise<AppHealth> => {
+    const now = options.clock.now();
+    const status = await database.health(now);
+    if (status === 'ok') core.databaseOutage.recovered(now);
+    else core.databaseOutage.failed(new DatabaseUnavailableError(status), now, { probe: 'health' });
+    return { database: status };
+  };
   return {
     core,
     database,
     prewarmMatching,
+    health,
     startBackground() {
       let busy = false;
       const tick = async (): Promise<void> => {

@@ -6,6 +6,7 @@ import type { HandlerContext, Invocation, Result } from './commands/types.ts';
 import type { Config } from './config.ts';
 import { ensureCommunity, getCommunity } from './db/communities.ts';
 import { claimEvent } from './db/events.ts';
+import { DatabaseOutage, isDatabaseUnavailable } from './db/faults.ts';
 import { ensureMember, type PlatformUser } from './db/members.ts';
 import type { Database } from './db/tables.ts';
 import { UserError } from './errors.ts';
@@ -59,6 +60,13 @@ export class Core {
     readonly dispatcher: Dispatcher,
     readonly rhythm: Rhythm,
   ) {}
+
+  private outage: DatabaseOutage | undefined;
+
+  /** Database outages as commands meet them: logged once when one starts and once when it ends. */
+  get databaseOutage(): DatabaseOutage {
+    return (this.outage ??= new DatabaseOutage(this.log));
+  }
 
   /** A slash command with its raw text. Unknown commands and bad input get a private explanation. */
   command(actor: Actor, name: string, text: string, eventKey?: string): Promise<Reply> {
@@ -212,6 +220,7 @@ export class Core {
         if (result.fieldErrors) out.fieldErrors = result.fieldErrors;
         return out;
       });
+      this.databaseOutage.recovered(this.clock.now());
       if (!reply.duplicate) void this.flush().catch((err: unknown) => this.log.error({ err }, 'outbox drain failed'));
       return reply;
     } catch (error) {
@@ -221,6 +230,11 @@ export class Core {
         const reply: Reply = { reply: common.problem(error.message, usage) };
         if (isForm) reply.fieldErrors = Object.keys(fieldErrors).length ? fieldErrors : { _form: error.message };
         return reply;
+      }
+      if (isDatabaseUnavailable(error)) {
+        // Nothing was committed; say so plainly, and log the outage once rather than per command.
+        this.databaseOutage.failed(error, this.clock.now(), { platform: actor.platform, community: actor.communityPlatformId });
+        return { reply: common.temporarilyUnavailable() };
       }
       this.log.error({ err: error, platform: actor.platform, community: actor.communityPlatformId }, 'handler failed');
       return { reply: common.unexpected() };

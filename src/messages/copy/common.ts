@@ -9,6 +9,10 @@ export const problem = (text: string, usage: string[] = []): Message =>
 export const unexpected = (): Message =>
   message(p('Something went wrong on our side and nothing was changed. Please try again in a moment.'));
 
+/** The database cannot be written or reached (outage, deleted or read-only file): nothing was saved. */
+export const temporarilyUnavailable = (): Message =>
+  message(p('Circulate is temporarily unavailable; nothing was saved. Please try again in a few minutes.'));
+
 export const moderatorsOnly = (): Message =>
   message(p('Only moderators can do that. Nothing was changed. If you think you should be one, ask a workspace or server admin.'));
 
