@@ -3,7 +3,7 @@ import type { PlatformUser } from '../../src/db/members.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { DeliveryReceipt, Message } from '../../src/messages/model.ts';
 import { RateLimiter, type LaneRule } from '../../src/outbox/rate-limiter.ts';
-import { DeliveryError, type PlatformPort } from '../../src/platform.ts';
+import { DeliveryError, type PlatformPort, type SendOptions } from '../../src/platform.ts';
 import { FileUploadError, prepareFiles, shareFiles, type PreparedFile } from './files.ts';
 import { renderMessage } from './render.ts';
 import { UnknownSlackUser, UserDirectory, type SlackUser } from './users.ts';
@@ -48,6 +48,15 @@ export const PERMANENT_ERRORS: ReadonlySet<string> = new Set([
   'file_not_found',
   'alt_txt_too_large',
 ]);
+
+/** `metadata.event_type` of every message the outbox posts; its payload's `key` is the outbox row id. */
+export const OUTBOX_EVENT_TYPE = 'circulate_outbox';
+
+/** History searched before an unconfirmed attempt: clocks differ, and the claim precedes the post. */
+const HISTORY_MARGIN_MS = 60_000;
+
+/** At most this many pages of 200 messages are searched for a key. */
+const HISTORY_PAGES = 5;
 
 /** Errors meaning this one member cannot be reached; they hear about it at their next command. */
 const USER_UNREACHABLE = new Set(['user_not_found', 'account_inactive', 'cannot_dm_bot', 'user_disabled', 'messages_tab_disabled']);
@@ -119,6 +128,8 @@ export const SLACK_LANES: Record<string, LaneRule> = {
   'users.info': { perSecond: 100 / 60, burst: 100 },
   'conversations.open': { perSecond: 50 / 60, burst: 50 },
   'chat.update': { perSecond: 50 / 60, burst: 50 },
+  // Tier 3: only used to look for a message whose delivery was never confirmed.
+  'conversations.history': { perSecond: 50 / 60, burst: 50 },
   // Files: both steps are Tier 4 (files.getUploadURLExternal, files.completeUploadExternal).
   'files.getUploadURLExternal': { perSecond: 100 / 60, burst: 100 },
   'files.completeUploadExternal': { perSecond: 100 / 60, burst: 100 },
@@ -174,17 +185,23 @@ export class SlackPort implements PlatformPort {
     this.tokenFor = source;
   }
 
-  async postToChannel(teamId: string, channelId: string, message: Message): Promise<DeliveryReceipt> {
-    return this.post(teamId, channelId, message);
+  async postToChannel(teamId: string, channelId: string, message: Message, send?: SendOptions): Promise<DeliveryReceipt> {
+    return this.post(teamId, channelId, message, undefined, send);
   }
 
-  async sendPrivate(teamId: string, platformUserId: string, message: Message): Promise<DeliveryReceipt> {
+  async sendPrivate(teamId: string, platformUserId: string, message: Message, send?: SendOptions): Promise<DeliveryReceipt> {
     await this.requireHuman(teamId, platformUserId);
     // Posting to a user id lands in the app's DM with them and answers with the D… channel for later updates.
-    return this.post(teamId, platformUserId, message, platformUserId);
+    return this.post(teamId, platformUserId, message, platformUserId, send);
   }
 
-  async openConversation(teamId: string, platformUserIds: string[], _title: string, message: Message): Promise<DeliveryReceipt> {
+  async openConversation(
+    teamId: string,
+    platformUserIds: string[],
+    _title: string,
+    message: Message,
+    send?: SendOptions,
+  ): Promise<DeliveryReceipt> {
     await Promise.all(platformUserIds.map((id) => this.requireHuman(teamId, id)));
     const token = await this.token(teamId);
     const users = [...new Set(platformUserIds)].join(',');
@@ -197,7 +214,7 @@ export class SlackPort implements PlatformPort {
       throw this.fail(error, 'conversations.open', teamId);
     }
     if (!channel) throw new DeliveryError('conversations.open: no channel', { retryable: true, code: 'no_channel' });
-    return this.post(teamId, channel, message);
+    return this.post(teamId, channel, message, undefined, send);
   }
 
   async updateMessage(teamId: string, receipt: DeliveryReceipt, message: Message): Promise<void> {
@@ -221,9 +238,17 @@ export class SlackPort implements PlatformPort {
    * The files' bytes go up first (nothing shows until they are shared), so a
    * failed upload fails the delivery before anything was posted; only a failed
    * share, after the message, can make the outbox's retry post the text twice.
+   *
+   * Every message carries the outbox key in its metadata; when an earlier
+   * attempt was never confirmed, the channel's history since then is searched
+   * for that key first, and a message found there is the delivery.
    */
-  private async post(teamId: string, channel: string, message: Message, userId?: string): Promise<DeliveryReceipt> {
+  private async post(teamId: string, channel: string, message: Message, userId?: string, send?: SendOptions): Promise<DeliveryReceipt> {
     const token = await this.token(teamId);
+    if (send?.unconfirmedSince && message.blocks.length > 0) {
+      const found = await this.findKeyed(teamId, token, channel, send.key, send.unconfirmedSince, userId);
+      if (found) return found;
+    }
     const prepared = await this.prepareFiles(teamId, token, message, userId);
     let receipt: DeliveryReceipt;
     if (message.blocks.length === 0 && prepared.length > 0) {
@@ -232,7 +257,14 @@ export class SlackPort implements PlatformPort {
     } else {
       try {
         await this.limiter.acquire(`chat.postMessage:${channel}`);
-        const res = await this.client.chat.postMessage({ token, channel, ...renderMessage(message), unfurl_links: false, unfurl_media: false });
+        const res = await this.client.chat.postMessage({
+          token,
+          channel,
+          ...renderMessage(message),
+          unfurl_links: false,
+          unfurl_media: false,
+          ...(send ? { metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { key: send.key } } } : {}),
+        });
         receipt = { channelId: res.channel ?? channel, messageId: res.ts ?? '' };
       } catch (error) {
         throw this.fail(error, 'chat.postMessage', teamId, userId);
@@ -246,6 +278,49 @@ export class SlackPort implements PlatformPort {
       }
     }
     return receipt;
+  }
+
+  /**
+   * The message this bot already posted with this outbox key, if any: reads
+   * the conversation's history from a minute before the unconfirmed attempt
+   * (a few pages at most). A failed lookup fails the attempt (retried later)
+   * rather than risk a duplicate.
+   */
+  private async findKeyed(teamId: string, token: string, channel: string, key: string, since: Date, userId?: string): Promise<DeliveryReceipt | null> {
+    const channelId = /^[UW]/.test(channel) ? await this.dmWith(teamId, token, channel) : channel;
+    const oldest = ((since.getTime() - HISTORY_MARGIN_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        await this.limiter.acquire('conversations.history');
+        const res = await this.client.conversations.history({
+          token,
+          channel: channelId,
+          oldest,
+          limit: 200,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const m of res.messages ?? []) {
+          const meta = m.metadata as { event_type?: string; event_payload?: { key?: unknown } } | undefined;
+          if (meta?.event_type === OUTBOX_EVENT_TYPE && meta.event_payload?.key === key && m.ts) {
+            this.options.log.info({ team: teamId, channel: channelId, key }, 'Slack message already posted before a restart; not sending it again');
+            return { channelId, messageId: m.ts };
+          }
+        }
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!cursor || !res.has_more) break;
+      }
+    } catch (error) {
+      const failed = classifySlackError(error, 'conversations.history', userId);
+      if (failed.options.code === 'missing_scope') {
+        // An install from before the history scopes: post again (at least once) rather than never.
+        this.options.log.warn({ team: teamId, key }, 'cannot read history to check an unconfirmed delivery (missing_scope); posting again');
+        return null;
+      }
+      throw this.logged(failed, 'conversations.history', teamId);
+    }
+    return null;
   }
 
   private async prepareFiles(teamId: string, token: string, message: Message, userId?: string): Promise<PreparedFile[]> {

@@ -242,6 +242,11 @@ export interface FakeSlackApi {
   setRateLimiting(enabled: boolean): void;
   configureRateLimits(rules: Record<string, RateLimitRule>): void;
   override(method: string, handler: MethodOverride | undefined): void;
+  /**
+   * Answers calls to `method` ('*' for any) `ms` late, after the call took effect: a slow Slack
+   * whose post has landed while the caller still waits (0 turns it off).
+   */
+  setLatency(method: string, ms: number): void;
   /** Called after every recorded call; returns an unsubscribe function. */
   onCall(listener: (call: RecordedCall) => void): () => void;
   /** Resolves with the first call to `method` (already recorded or future) matching `predicate`. */
@@ -365,6 +370,7 @@ class FakeSlackApiServer implements FakeSlackApi {
   private readonly responseUrls = new Map<string, { createdAt: number; uses: number }>();
   private readonly failures = new Map<string, Required<Pick<FailureSpec, 'count'>> & FailureSpec>();
   private readonly overrides = new Map<string, MethodOverride>();
+  private readonly latency = new Map<string, number>();
   private readonly limiter: RateLimiter;
   private rateLimiting: boolean;
   private random: { opts: RandomFailureOptions; next: () => number } | undefined;
@@ -493,6 +499,11 @@ class FakeSlackApiServer implements FakeSlackApi {
 
   revokeToken(token: string): void {
     this.revoked.add(token);
+  }
+
+  setLatency(method: string, ms: number): void {
+    if (ms > 0) this.latency.set(method, ms);
+    else this.latency.delete(method);
   }
 
   failNext(method: string, spec: FailureSpec = {}): void {
@@ -643,8 +654,13 @@ class FakeSlackApiServer implements FakeSlackApi {
       this.calls.push(call);
       const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8' };
       if (call.retryAfter !== undefined) headers['Retry-After'] = String(call.retryAfter);
-      res.writeHead(status, headers);
-      res.end(JSON.stringify(response));
+      const answer = (): void => {
+        res.writeHead(status, headers);
+        res.end(JSON.stringify(response));
+      };
+      const late = this.latency.get(method) ?? this.latency.get('*') ?? 0;
+      if (late > 0) setTimeout(answer, late);
+      else answer();
       this.events.emit('call', call);
     };
 
@@ -1083,6 +1099,37 @@ class FakeSlackApiServer implements FakeSlackApi {
       };
       this.messages.push(message);
       return { ok: true, channel: channel.id, ts: message.ts, message: this.messageObject(message) };
+    },
+
+    // Newest first; `oldest`/`latest` exclusive unless `inclusive`; metadata only with include_all_metadata.
+    'conversations.history': (args) => {
+      const channel = this.resolveChannel(args.channel);
+      const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
+      const oldest = Number(args.oldest ?? 0) || 0;
+      const latest = args.latest === undefined ? Infinity : Number(args.latest);
+      const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true' || args.include_all_metadata === '1';
+      const limit = Math.max(1, Math.min(999, Number(args.limit ?? 100) || 100));
+      const cursor = nonEmpty(args.cursor);
+      const before = cursor === undefined ? Infinity : Number(Buffer.from(cursor, 'base64').toString('utf8').replace(/^next_ts:/, ''));
+      const inRange = this.messages
+        .filter((m) => m.channel === channel.id && !m.deleted && !m.ephemeralTo && !m.thread_ts)
+        .filter((m) => {
+          const ts = Number(m.ts);
+          return (inclusive ? ts >= oldest : ts > oldest) && (inclusive ? ts <= latest : ts < latest) && (cursor === undefined || ts <= before);
+        })
+        .sort((a, b) => Number(b.ts) - Number(a.ts));
+      const page = inRange.slice(0, limit);
+      const next = inRange[limit];
+      return {
+        ok: true,
+        messages: page.map((m) => {
+          const { metadata, ...shown } = this.messageObject(m);
+          return withMetadata && metadata !== undefined ? { ...shown, metadata } : shown;
+        }),
+        has_more: next !== undefined,
+        pin_count: 0,
+        response_metadata: { next_cursor: next === undefined ? '' : Buffer.from(`next_ts:${next.ts}`).toString('base64') },
+      };
     },
 
     'chat.postEphemeral': (args, at) => {
