@@ -40,6 +40,23 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+const ZWSP = '\u200B';
+
+/**
+ * Text shown inside mrkdwn, made inert: escaped (`&`, `<`, `>`), and every mrkdwn formatting marker
+ * (`*` bold, `_` italic, `~` strike, `` ` `` code) fenced by zero-width spaces, so `*bold*` typed by
+ * a member shows as typed instead of formatting. Slack only formats a marker that touches a word
+ * boundary (start, whitespace or punctuation) on its outer side and text on its inner side; a
+ * zero-width space on both sides is neither. Slack documents no escape for these markers, so this
+ * is the usual workaround; the characters shown are unchanged. A `>` starting a line (a quote) is
+ * fenced the same way. Formatting the core asks for comes only from bold/italic spans.
+ */
+export function inertText(text: string): string {
+  return escapeText(text)
+    .replace(/[*_~`]/g, (m) => `${ZWSP}${m}${ZWSP}`)
+    .replace(/(^|\n)&gt;/g, `$1${ZWSP}&gt;`);
+}
+
 /** Cuts plain text to `max` characters, ending with an ellipsis when anything was cut. */
 export function trimPlain(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -63,15 +80,15 @@ export function trimMrkdwn(text: string, max: number): string {
 const SAFE_URL = /^(https?:\/\/|mailto:)[^\s]+$/i;
 
 const SLACK_STYLE: SpanStyle = {
-  text: escapeText,
+  text: inertText,
   bold: (inner) => wrap('*', inner),
   italic: (inner) => wrap('_', inner),
   link: (url, rawLabel) => {
-    const label = escapeText(rawLabel).replace(/\|/g, '¦');
+    const label = inertText(rawLabel).replace(/\|/g, '¦');
     if (!SAFE_URL.test(url)) return label;
     return `<${url.replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C')}|${label}>`;
   },
-  mention: (id, name) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeText(`@${name}`)),
+  mention: (id, name) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : inertText(`@${name}`)),
 };
 
 /** Inline spans as mrkdwn. Only `mention` spans produce a real `<@U…>`. */
@@ -81,8 +98,12 @@ export function renderSpans(spans: Span[]): string {
 
 /** Slack only formats `*x*` when the markers hug the text, so whitespace moves outside. */
 function wrap(marker: string, inner: string): string {
-  const match = /^(\s*)([\s\S]*?)(\s*)$/.exec(inner)!;
-  return match[2] ? `${match[1]}${marker}${match[2]}${marker}${match[3]}` : inner;
+  // trimStart/trimEnd remove exactly what \s matches, in linear time (no backtracking pattern).
+  const core = inner.trim();
+  if (!core) return inner;
+  const lead = inner.slice(0, inner.length - inner.trimStart().length);
+  const trail = inner.slice(inner.trimEnd().length);
+  return `${lead}${marker}${core}${marker}${trail}`;
 }
 
 /** Splits long mrkdwn into chunks at line or word breaks, never inside a `<…>` or `&…;`. */
