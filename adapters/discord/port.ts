@@ -9,12 +9,14 @@ import {
   type APIChannel,
   type APIGuildMember,
   type APIMessage,
+  type APIThreadList,
 } from 'discord.js';
+import { createHash } from 'node:crypto';
 import type { PlatformUser } from '../../src/db/members.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { DeliveryReceipt, Message } from '../../src/messages/model.ts';
 import { CONVERSATION_UNAVAILABLE } from '../../src/outbox/dispatcher.ts';
-import { DeliveryError, type PlatformPort } from '../../src/platform.ts';
+import { DeliveryError, type PlatformPort, type SendOptions } from '../../src/platform.ts';
 import type { DiscordOptions } from './options.ts';
 import { messageBodies, messageRequests, renderMessage } from './render.ts';
 
@@ -91,6 +93,23 @@ export interface DiscordPortOptions {
   guildOfChannel?: (channelId: string) => string | null | undefined;
 }
 
+/**
+ * The Create Message `nonce` for an outbox key: at most 25 characters, one per
+ * rendered part. A UUID's 16 bytes in base64url (22 characters), else a hash.
+ */
+export function nonceFor(key: string, part: number): string {
+  const hex = key.replace(/-/g, '');
+  const bytes = /^[0-9a-f]{32}$/i.test(hex) ? Buffer.from(hex, 'hex') : createHash('sha256').update(key).digest().subarray(0, 16);
+  return `${bytes.toString('base64url')}${part.toString(36)}`.slice(0, 25);
+}
+
+/** Discord's epoch in a snowflake: ids say when they were made. */
+const DISCORD_EPOCH = 1420070400000n;
+const snowflakeTime = (id: string): number => Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
+
+/** How far before an unconfirmed attempt a thread it may have made is looked for. */
+const THREAD_MARGIN_MS = 60_000;
+
 /** Thread-creation failures that mean "this channel cannot hold introductions": unknown channel, missing access or permissions. */
 const CHANNEL_UNUSABLE = new Set([10003, 50001, 50013]);
 
@@ -141,7 +160,7 @@ export class DiscordPort implements PlatformPort {
 
   private enableConversations(): void {
     if (this.openConversation || (!this.defaultIntroChannelId && !this.introChannelFor)) return;
-    this.openConversation = (guildId, userIds, title, message) => this.introduce(guildId, userIds, title, message);
+    this.openConversation = (guildId, userIds, title, message, send) => this.introduce(guildId, userIds, title, message, send);
   }
 
   /** The channel introductions of this guild go to: the community's, else the deployment's, if it is in this guild. */
@@ -160,13 +179,13 @@ export class DiscordPort implements PlatformPort {
     return channelGuild && channelGuild !== guildId ? null : channelId;
   }
 
-  async postToChannel(guildId: string, channelId: string, message: Message): Promise<DeliveryReceipt> {
-    return this.post(channelId, message, guildId);
+  async postToChannel(guildId: string, channelId: string, message: Message, send?: SendOptions): Promise<DeliveryReceipt> {
+    return this.post(channelId, message, guildId, undefined, send);
   }
 
-  async sendPrivate(guildId: string, platformUserId: string, message: Message): Promise<DeliveryReceipt> {
+  async sendPrivate(guildId: string, platformUserId: string, message: Message, send?: SendOptions): Promise<DeliveryReceipt> {
     const channelId = await this.dmChannel(platformUserId);
-    return this.post(channelId, message, guildId, platformUserId);
+    return this.post(channelId, message, guildId, platformUserId, send);
   }
 
   async updateMessage(guildId: string, receipt: DeliveryReceipt, message: Message): Promise<void> {
@@ -189,16 +208,19 @@ export class DiscordPort implements PlatformPort {
     }
   }
 
-  private async introduce(guildId: string, userIds: string[], title: string, message: Message): Promise<DeliveryReceipt> {
+  private async introduce(guildId: string, userIds: string[], title: string, message: Message, send?: SendOptions): Promise<DeliveryReceipt> {
     const introChannelId = await this.introChannelOf(guildId);
     if (!introChannelId) throw new DeliveryError('no intros channel', { retryable: false, code: CONVERSATION_UNAVAILABLE });
     const key = `${guildId}:${[...userIds].sort().join(',')}:${title}`;
+    const name = title.trim().slice(0, 100) || 'Introduction';
     let threadId = this.pendingThreads.get(key);
     try {
+      // A restart forgot the thread an unconfirmed attempt may have made: find it rather than open a second.
+      if (!threadId && send?.unconfirmedSince) threadId = (await this.threadMadeSince(guildId, introChannelId, name, send.unconfirmedSince)) ?? undefined;
       if (!threadId) {
         const thread = (await this.rest.post(Routes.threads(introChannelId), {
           body: {
-            name: title.trim().slice(0, 100) || 'Introduction',
+            name,
             type: ChannelType.PrivateThread,
             invitable: false,
             auto_archive_duration: ThreadAutoArchiveDuration.OneWeek,
@@ -216,9 +238,19 @@ export class DiscordPort implements PlatformPort {
       }
       throw failed;
     }
-    const receipt = await this.post(threadId, message, guildId);
+    const receipt = await this.post(threadId, message, guildId, undefined, send);
     this.pendingThreads.delete(key);
     return receipt;
+  }
+
+  /** The bot's active thread of this name under the intros channel created since `since` (less a margin), if any. */
+  private async threadMadeSince(guildId: string, parentId: string, name: string, since: Date): Promise<string | null> {
+    const list = (await this.rest.get(Routes.guildActiveThreads(guildId))) as APIThreadList;
+    const mine = new Set(list.members.map((m) => m.id));
+    const after = since.getTime() - THREAD_MARGIN_MS;
+    const threads = list.threads as { id: string; parent_id?: string | null; name?: string }[];
+    const found = threads.find((t) => t.parent_id === parentId && t.name === name && mine.has(t.id) && snowflakeTime(t.id) >= after);
+    return found?.id ?? null;
   }
 
   private async dmChannel(userId: string): Promise<string> {
@@ -233,12 +265,19 @@ export class DiscordPort implements PlatformPort {
     }
   }
 
-  /** Posts the rendered parts in order; the receipt names the last one, which carries the buttons. */
-  private async post(channelId: string, message: Message, guildId: string, userId?: string): Promise<DeliveryReceipt> {
+  /**
+   * Posts the rendered parts in order; the receipt names the last one, which carries the buttons.
+   * With an outbox key each part carries its own enforced nonce, so a retry of a part Discord
+   * already has returns that message instead of posting it again.
+   */
+  private async post(channelId: string, message: Message, guildId: string, userId?: string, send?: SendOptions): Promise<DeliveryReceipt> {
     let last: APIMessage | null = null;
     try {
-      for (const { body, files } of messageRequests(renderMessage(message, { guildId }))) {
-        last = (await this.rest.post(Routes.channelMessages(channelId), files ? { body, files } : { body })) as APIMessage;
+      let part = 0;
+      for (const request of messageRequests(renderMessage(message, { guildId }))) {
+        const body = send ? { ...(request.body as object), nonce: nonceFor(send.key, part), enforce_nonce: true } : request.body;
+        part++;
+        last = (await this.rest.post(Routes.channelMessages(channelId), request.files ? { body, files: request.files } : { body })) as APIMessage;
       }
     } catch (error) {
       throw this.failed(error, guildId, userId);

@@ -347,6 +347,10 @@ export class FakeDiscord extends EventEmitter {
   private readonly channels = new Map<string, Obj>();
   private readonly dmByUser = new Map<string, string>();
   private readonly threadMembers = new Map<string, Set<string>>();
+  /** `channel:author:nonce` → message id and when, for `enforce_nonce`. */
+  private readonly nonces = new Map<string, { id: string; at: number }>();
+  /** How long an enforced nonce returns its message instead of a new one (Discord: "the past few minutes"). */
+  nonceWindowMs = 5 * 60_000;
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly modalsByCustomId = new Map<string, { modal: Obj; message: Obj | null }>();
   private readonly sessions = new Map<string, Session>();
@@ -578,6 +582,14 @@ export class FakeDiscord extends EventEmitter {
   }
 
   /** The DM channel between the bot and a user (created on demand, like POST /users/@me/channels). */
+  /** The member leaves the guild (REST sees it at once): later member lookups and thread adds answer 10007. */
+  memberLeave(guildRef: string, userRef: string): void {
+    const g = this.guild(guildRef);
+    const userId = this.user(userRef).id;
+    g.members.delete(userId);
+    this.dispatch('GUILD_MEMBER_REMOVE', { guild_id: g.id, user: this.users.get(userId) });
+  }
+
   dmChannelOf(userRef: string): Obj {
     const user = this.user(userRef);
     const existing = this.dmByUser.get(user.id);
@@ -1320,6 +1332,20 @@ export class FakeDiscord extends EventEmitter {
       if (!ch) return err(404, 10003, 'Unknown Channel');
       const problem = this.checkNewMessage(ctx, ctx.body);
       if (problem) return problem;
+      // Create Message: nonce is an integer or a string of at most 25 characters; with enforce_nonce,
+      // the same author's same nonce in the same channel within a few minutes returns that message.
+      const nonce = ctx.body.nonce;
+      if (nonce !== undefined && !(typeof nonce === 'number' && Number.isInteger(nonce)) && !(typeof nonce === 'string' && nonce.length <= 25)) {
+        const errs = new FormErrors();
+        errs.add(['nonce'], 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+        return bad(errs.toBody());
+      }
+      const nonceKey = nonce !== undefined && ctx.body.enforce_nonce === true ? `${ch.id as string}:${this.botUser.id}:${String(nonce)}` : null;
+      const seen = nonceKey ? this.nonces.get(nonceKey) : undefined;
+      if (seen && Date.now() - seen.at <= this.nonceWindowMs && this.messages.has(seen.id)) {
+        ctx.call.messageId = seen.id;
+        return ok(this.messages.get(seen.id)!);
+      }
       if (ch.type === 1) {
         const recipient = (ch.recipients as APIUser[])[0];
         if (recipient && (this.refusesDMs.has(recipient.id) || recipient.bot)) return err(403, 50007, 'Cannot send messages to this user');
@@ -1329,8 +1355,9 @@ export class FakeDiscord extends EventEmitter {
         errs.add(['message_reference'], 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message');
         return bad(errs.toBody());
       }
-      const msg = this.storeMessage(ch.id as string, ctx.body, { __files: ctx.call.files });
+      const msg = this.storeMessage(ch.id as string, ctx.body, { __files: ctx.call.files, ...(nonce !== undefined ? { nonce } : {}) });
       ctx.call.messageId = msg.id as string;
+      if (nonceKey) this.nonces.set(nonceKey, { id: msg.id as string, at: Date.now() });
       this.echoMessageCreate(msg, ch);
       return ok(msg);
     });
@@ -1452,6 +1479,18 @@ export class FakeDiscord extends EventEmitter {
     r('GET', '/guilds/:guild/roles', ({ params }) => {
       const g = this.guilds.get(params.guild ?? '');
       return g ? ok(g.roles) : err(404, 10004, 'Unknown Guild');
+    });
+    // Active threads the bot can see (it is a member of, or can manage), with the bot's own thread-member objects.
+    r('GET', '/guilds/:guild/threads/active', ({ params }) => {
+      const g = this.guilds.get(params.guild ?? '');
+      if (!g) return err(404, 10004, 'Unknown Guild');
+      const threads = g.threadIds
+        .map((id) => this.channels.get(id))
+        .filter((t): t is Obj => t !== undefined && !(isObj(t.thread_metadata) && t.thread_metadata.archived === true));
+      const members = threads
+        .filter((t) => this.threadMembers.get(t.id as string)?.has(this.botUser.id))
+        .map((t) => ({ id: t.id, user_id: this.botUser.id, join_timestamp: new Date().toISOString(), flags: 0 }));
+      return ok({ threads, members });
     });
     r('GET', '/guilds/:guild/members/:user', ({ params }) => {
       const g = this.guilds.get(params.guild ?? '');
