@@ -65,7 +65,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw error;
   }
   const ports = new Map(options.ports.map((p) => [p.platform, p]));
-  const dispatcher = new Dispatcher(database.db, ports, options.clock, options.log, options.retryPolicy ?? DEFAULT_RETRY_POLICY);
+  const dispatcher = new Dispatcher(database.db, ports, options.clock, options.log, options.retryPolicy ?? { ...DEFAULT_RETRY_POLICY, leaseMs: options.config.OUTBOX_LEASE_SECONDS * 1000 });
   const instanceId = newId();
   const rhythm = new Rhythm(database.db, options.config, options.log, instanceId);
   const core = new Core(database.db, options.config, options.clock, options.log, dispatcher, rhythm);

@@ -28,6 +28,8 @@ export const configSchema = z.object({
   CHECKIN_DELAY_DAYS: int(1, 60).default(7),
   PRACTICE_FEEDBACK_DELAY_DAYS: int(1, 30).default(3),
   TIMER_POLL_SECONDS: int(1, 3600).default(15),
+  /** A message claimed by an instance that died is sent again (after checking it is not there) once this lease ends. */
+  OUTBOX_LEASE_SECONDS: int(1, 3600).default(60),
   PROMPT_DAY: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('monday'),
   PROMPT_TIME: z
     .string()
