@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../../src/logger.ts';
+import { scrubSecrets, serializeError, type Logger } from '../../src/logger.ts';
 
 /**
  * Bolt's logger interface over Circulate's pino logger, so Bolt's own messages
@@ -8,7 +8,21 @@ import type { Logger } from '../../src/logger.ts';
  */
 export function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'slack-bolt' });
-  const text = (parts: unknown[]): string => parts.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  // Errors go through the one serializer (never their request config or headers); other objects
+  // are stringified defensively, and every line is scrubbed again on its way out.
+  const one = (m: unknown): string => {
+    if (typeof m === 'string') return scrubSecrets(m);
+    if (m instanceof Error) {
+      const e = serializeError(m);
+      return [`${e.type}: ${e.message}`, e.code !== undefined ? `code=${e.code}` : '', e.platformError !== undefined ? `error=${e.platformError}` : ''].filter(Boolean).join(' ');
+    }
+    try {
+      return scrubSecrets(JSON.stringify(m) ?? String(m));
+    } catch {
+      return '[unprintable]';
+    }
+  };
+  const text = (parts: unknown[]): string => parts.map(one).join(' ');
   let level = LogLevel.INFO;
   return {
     debug: (...m: unknown[]) => child.debug(text(m)),
