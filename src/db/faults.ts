@@ -26,7 +26,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 const PG_UNAVAILABLE = /^(08...|57P0[1-3]|53...|25006)$/;
 
 /** pg reports a dropped connection without a code, only in the message. */
-const PG_MESSAGES = /connection terminated|terminating connection|connection is not queryable|timeout exceeded when trying to connect|cannot use a pool after calling end|driver has already been destroyed|database connection is not open/i;
+const PG_MESSAGES = /connection terminated|terminating connection|not queryable|timeout exceeded when trying to connect|cannot use a pool after calling end|driver has already been destroyed|database connection is not open/i;
 
 /** True when the error (or one of its causes) says the database is unavailable rather than that the code is wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {
