@@ -58,11 +58,22 @@ async function main(): Promise<void> {
   await app.close();
 }
 
-/** Runs Slack and/or Discord in this process, sharing one database, core and outbox. */
+/** How long a graceful stop may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/**
+ * Runs Slack and/or Discord in this process, sharing one database, core,
+ * outbox and HTTP server (Slack's routes, /healthz, /readyz). SIGTERM or SIGINT
+ * stops it like a service: no new connections, requests in flight answered and
+ * their work finished, background jobs stopped, this instance's outbox claims
+ * released, the database closed; exit 0, or 1 if that takes over 10 s.
+ */
 async function runPlatforms(config: Config, log: Logger, which: { slack: boolean; discord: boolean; databaseUrl: string | undefined }): Promise<void> {
   const configEnv = config as unknown as Record<string, string | undefined>;
   const clock = new ManualClock(null);
   const ports: PlatformPort[] = [];
+  const { createHttpServer, httpOptionsFromConfig } = await import('../adapters/http/server.ts');
+  const http = createHttpServer({ log, ...httpOptionsFromConfig(config) });
   const starters: ((app: Awaited<ReturnType<typeof createApp>>) => Promise<{ stop(): Promise<void> }>)[] = [];
 
   if (which.slack) {
@@ -71,8 +82,8 @@ async function runPlatforms(config: Config, log: Logger, which: { slack: boolean
     const slackPort = slackAdapter.createSlackPort({ log: log.child({ platform: 'slack' }), botToken: options.botToken, apiUrl: options.apiUrl });
     ports.push(slackPort);
     starters.push(async (app) => {
-      const handle = await slackAdapter.startSlack({ app, config, log, options, slackPort });
-      log.info({ port: handle.port, socketMode: Boolean(options.appToken) }, 'Slack adapter started');
+      const handle = await slackAdapter.startSlack({ app, config, log, options, slackPort, http });
+      log.info({ socketMode: Boolean(options.appToken) }, 'Slack adapter started');
       return handle;
     });
   }
@@ -89,21 +100,51 @@ async function runPlatforms(config: Config, log: Logger, which: { slack: boolean
   }
 
   const app = await createApp({ config, clock, log, ports, ...(which.databaseUrl ? { databaseUrl: which.databaseUrl } : {}) });
+  http.addReadinessCheck('database', async () => (await app.health()).database);
   const handles: { stop(): Promise<void> }[] = [];
-  for (const start of starters) handles.push(await start(app));
-  const stopBackground = app.startBackground();
   let stopping = false;
+  let stopBackground: () => void = () => undefined;
   const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn({ signal }, 'second signal while shutting down; exiting now');
+      process.exit(1);
+    }
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    stopBackground();
-    await Promise.allSettled(handles.map((h) => h.stop()));
-    await app.close();
-    process.exit(0);
+    log.info({ signal }, 'shutting down: refusing new connections, finishing work in flight');
+    const force = setTimeout(() => {
+      log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    force.unref();
+    const steps: [string, () => Promise<unknown>][] = [
+      ['http', () => http.close()],
+      ['background', async () => stopBackground()],
+      ['adapters', () => Promise.all(handles.map((h) => h.stop()))],
+      // The delivery pass under way (if any) ends; then this instance's unsent claims go back at once.
+      ['outbox', () => Promise.race([app.core.dispatcher.drain(), new Promise((resolve) => setTimeout(resolve, 4000).unref())])],
+      ['outbox claims', async () => log.info({ released: await app.core.dispatcher.releaseClaims() }, 'outbox claims released')],
+      ['database', () => app.close()],
+    ];
+    let failed = false;
+    for (const [step, run] of steps) {
+      try {
+        await run();
+      } catch (error) {
+        failed = true;
+        log.error({ err: error, step }, 'shutdown step failed');
+      }
+    }
+    clearTimeout(force);
+    log.info({ failed }, 'stopped');
+    process.exit(failed ? 1 : 0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  for (const start of starters) handles.push(await start(app));
+  await http.listen();
+  if (stopping) return;
+  stopBackground = app.startBackground();
 }
 
 main().catch((error: unknown) => {

@@ -57,8 +57,11 @@ export interface HttpServer {
   readonly port: number;
   /** Connections dropped because the cap was reached, since start. */
   readonly dropped: number;
-  /** Stops accepting connections, answers the requests in flight, then closes every connection. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections at once, lets requests in flight finish for up
+   * to `graceMs` (default 3 s), then closes every connection.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -70,6 +73,30 @@ export const HTTP_DEFAULTS = {
   connectionTimeoutMs: 30_000,
   maxConnections: 1024,
 } as const;
+
+/** TRUST_PROXY as Fastify takes it: true/false, a hop count, or comma-separated addresses/CIDRs. */
+export function parseTrustProxy(value: string | undefined): boolean | number | string {
+  const v = value?.trim() ?? '';
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+/** The server's limits from the validated configuration. */
+export function httpOptionsFromConfig(config: {
+  PORT: number;
+  HTTP_MAX_CONNECTIONS: number;
+  HTTP_REQUEST_TIMEOUT_MS: number;
+  TRUST_PROXY?: string | undefined;
+}): Pick<HttpServerOptions, 'port' | 'maxConnections' | 'requestTimeoutMs' | 'trustProxy'> {
+  return {
+    port: config.PORT,
+    maxConnections: config.HTTP_MAX_CONNECTIONS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+  };
+}
 
 /** A short, secret-free reason from whatever a check threw. */
 function reasonOf(error: unknown): string {
@@ -225,10 +252,23 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     get dropped() {
       return dropped;
     },
-    close() {
-      closing ??= fastify.close().then(() => {
-        server.closeAllConnections();
-      });
+    close(graceMs = 3000) {
+      closing ??= (async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            // Slow or stuck clients do not hold the shutdown up.
+            server.closeAllConnections();
+            resolve();
+          }, graceMs);
+        });
+        try {
+          await Promise.race([fastify.close(), grace]);
+        } finally {
+          clearTimeout(timer);
+          server.closeAllConnections();
+        }
+      })();
       return closing;
     },
   };

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { App as BoltApp, SocketModeReceiver, type Authorize, type InstallationStore } from '@slack/bolt';
 import { InstallProvider } from '@slack/oauth';
-import { createHttpServer, type HttpServer, type HttpServerOptions } from '../http/server.ts';
+import { createHttpServer, parseTrustProxy, type HttpServer, type HttpServerOptions } from '../http/server.ts';
 import type { App } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
@@ -75,6 +75,11 @@ export function slackOptionsFromEnv(config: Config, env: Record<string, string |
     stateSecret: opt('SLACK_STATE_SECRET'),
     encryptionKey: opt('SLACK_ENCRYPTION_KEY'),
     redirectUri: opt('SLACK_REDIRECT_URI'),
+    http: {
+      maxConnections: config.HTTP_MAX_CONNECTIONS,
+      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    },
   };
 }
 
@@ -130,6 +135,8 @@ export async function startSlack(args: {
   slackPort?: SlackPort;
   /** The process's HTTP server, not yet listening: routes are registered on it and the caller starts it. */
   http?: HttpServer;
+  /** How long start-up waits for the first auth.test before carrying on while it completes (default 3 s). */
+  firstAttemptMs?: number;
   /** Backoff between connection attempts (tests shorten it). */
   backoff?: { firstMs: number; maxMs: number };
 }): Promise<SlackHandle> {
@@ -272,7 +279,14 @@ export async function startSlack(args: {
       delay = Math.min(delay * 2, backoff.maxMs);
     }
   };
-  if (!oauth && !(await connectOnce())) void keepConnecting();
+  // The first attempt is awaited (at most firstAttemptMs), so a reachable Slack is connected when this returns.
+  const connecting = oauth
+    ? Promise.resolve(true)
+    : connectOnce().then((ok) => {
+        if (!ok) void keepConnecting();
+        return ok;
+      });
+  await Promise.race([connecting, sleep(args.firstAttemptMs ?? 3000, undefined, { ref: false })]);
   const connected = (): boolean => oauth || identity !== null;
   args.http?.addReadinessCheck('slack', async () => (connected() ? 'ok' : 'not connected'));
 
