@@ -186,7 +186,7 @@ export class Core {
   }
 
   private context(db: Kysely<Database>, community: Parameters<typeof settingsFor>[0]): HandlerContext {
-    return { db, config: this.config, settings: settingsFor(community, this.config), log: this.log };
+    return { db, config: this.config, settings: settingsFor(community, this.config, this.log), log: this.log };
   }
 
   private async run(

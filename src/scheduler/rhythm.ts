@@ -41,7 +41,7 @@ export class Rhythm {
     let best: Date | null = null;
     const horizon = new Date(now.getTime() + 40 * 24 * HOUR_MS);
     for (const community of communities) {
-      const settings = settingsFor(community, this.config);
+      const settings = settingsFor(community, this.config, this.log);
       for (const job of this.jobs) {
         if (only && !only.includes(job.name)) continue;
         const next = job.slots(settings, now, horizon)[0];
@@ -52,7 +52,7 @@ export class Rhythm {
   }
 
   private async tickCommunity(community: CommunityRow, now: Date): Promise<number> {
-    const settings = settingsFor(community, this.config);
+    const settings = settingsFor(community, this.config, this.log);
     const from = new Date(Math.max(Date.parse(community.created_at), now.getTime() - LOOKBACK_MS));
     const claimed = await this.db
       .selectFrom('job_runs')
