@@ -22,41 +22,35 @@ const REDACT = [
   'botToken',
   'signingSecret',
   'clientSecret',
-  'authorization',
   '*.token',
   '*.botToken',
   '*.signingSecret',
   '*.clientSecret',
-  '*.authorization',
   'headers.authorization',
   '*.headers.authorization',
-  '*.*.headers.authorization',
 ];
 
 const REDACTED = '[redacted]';
 
 /**
- * Secret shapes, each a linear pattern (no nested quantifiers) that never matches `"` or `\`, so a
- * replacement inside a JSON line keeps it valid JSON.
+ * Secret shapes in one linear pattern (no nested quantifiers; one pass over the line), never
+ * matching `"` or `\`, so a replacement inside a JSON line keeps it valid JSON:
+ *  - Slack bot/user/refresh tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-, xoxe.xoxp-) and app tokens (xapp-);
+ *  - Discord interaction and webhook tokens in URLs and routes: /interactions/<id>/<token>, /webhooks/<app>/<token>;
+ *  - Authorization header values wherever they were copied: `Bearer …`, `Bot <discord token>`;
+ *  - a Discord bot token on its own: base64 user id, timestamp and HMAC separated by dots.
  */
-const SECRET_SHAPES: [RegExp, string][] = [
-  // Slack bot/user/app-config/refresh tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-, xoxe.xoxp-) and app-level tokens.
-  [/\bxox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]+/g, `xox-${REDACTED}`],
-  [/\bxapp-[A-Za-z0-9-]+/g, `xapp-${REDACTED}`],
-  // Discord interaction and webhook tokens in URLs and routes: /interactions/<id>/<token>, /webhooks/<app>/<token>.
-  [/(\/interactions\/\d+\/)[^/\s?#"'\\]+/g, `$1${REDACTED}`],
-  [/(\/webhooks\/\d+\/)[^/\s?#"'\\]+/g, `$1${REDACTED}`],
-  // Authorization header values, wherever they were copied to.
-  [/\b(Bearer)\s+[^\s"'\\,;]{8,}/gi, `$1 ${REDACTED}`],
-  [/\bBot\s+[A-Za-z0-9_-]{16,}\.[A-Za-z0-9._-]+/g, `Bot ${REDACTED}`],
-  // A Discord bot token on its own: base64 user id, timestamp and HMAC separated by dots.
-  [/\b[MNO][A-Za-z0-9_-]{22,30}\.[A-Za-z0-9_-]{5,7}\.[A-Za-z0-9_-]{26,}/g, REDACTED],
-];
+const SECRET_SHAPE =
+  /\b(xox[a-z](?:\.xox[a-z])?-|xapp-)[A-Za-z0-9-]+|(\/(?:interactions|webhooks)\/\d+\/)[^/\s?#"'\\]+|\b(Bearer\s+)[^\s"'\\,;]{8,}|\b(Bot\s+)[A-Za-z0-9_-]{16,}\.[A-Za-z0-9._-]+|\b[MNO][A-Za-z0-9_-]{22,30}\.[A-Za-z0-9_-]{5,7}\.[A-Za-z0-9_-]{26,}/gi;
+
+function replaceShape(_match: string, token?: string, route?: string, bearer?: string, bot?: string): string {
+  if (token) return `${token.startsWith('xapp') ? 'xapp-' : 'xox-'}${REDACTED}`;
+  return `${route ?? bearer ?? bot ?? ''}${REDACTED}`;
+}
 
 /** Replaces every known secret shape (and each of `values`, when given) in a string. */
 export function scrubSecrets(text: string, values: readonly string[] = []): string {
-  let out = text;
-  for (const [shape, replacement] of SECRET_SHAPES) out = out.replace(shape, replacement);
+  let out = text.replace(SECRET_SHAPE, replaceShape);
   for (const value of values) if (out.includes(value)) out = out.split(value).join(REDACTED);
   return out;
 }
