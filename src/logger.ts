@@ -102,6 +102,8 @@ function safeString(value: unknown): string {
   }
 }
 
+const serializeLogged = (e: unknown): SerializedError | string => (typeof e === 'string' ? scrubSecrets(e) : serializeError(e));
+
 /** The configured secret values worth searching for (short values would match ordinary text). */
 function secretValues(config: Partial<Record<(typeof SECRET_VARIABLES)[number], unknown>>): string[] {
   return SECRET_VARIABLES.map((name) => config[name]).filter((v): v is string => typeof v === 'string' && v.length >= 8);
@@ -115,7 +117,8 @@ export function loggerOptions(config: LoggerConfig): pino.LoggerOptions {
   return {
     level: config.LOG_LEVEL,
     redact: { paths: REDACT, censor: REDACTED },
-    serializers: { err: (e: unknown) => serializeError(e), error: (e: unknown) => serializeError(e) },
+    // A string under err/error (some callers log String(error)) stays a string, scrubbed.
+    serializers: { err: serializeLogged, error: serializeLogged },
     hooks: { streamWrite: (line: string) => scrubSecrets(line, values) },
   };
 }
