@@ -30,7 +30,10 @@ export interface Actor {
   communityPlatformId: string;
   communityName: string;
   user: PlatformUser;
-  /** The platform says so (Slack admin or owner, Discord Manage Server or the moderator role, console --moderator). */
+  /**
+   * The platform says so (Slack admin or owner, Discord Manage Server or the moderator role, console --moderator).
+   * Leave it out when the platform could not tell: an explicit `false` revokes a remembered moderator.
+   */
   isModerator?: boolean;
   /** Members of the channel the command was used in, when the adapter can tell. */
   channelMemberIds?: string[];
@@ -203,6 +206,7 @@ export class Core {
         const member = await ensureMember(trx, community.id, actor.user, now);
         const ctx = this.context(trx, community);
         if (member.removed_at) return { reply: common.removedMember() };
+        await forgetDemotedModerator(trx, community.id, member, actor.isModerator, ctx.settings.moderatorIds);
         const inv: Invocation = {
           community,
           member,
@@ -265,6 +269,21 @@ async function markModerator(ctx: HandlerContext, inv: Invocation): Promise<void
   if (inv.member.is_moderator !== 1) {
     await ctx.db.updateTable('members').set({ is_moderator: 1 }).where('id', '=', inv.member.id).where('community_id', '=', inv.community.id).execute();
   }
+}
+
+/**
+ * A remembered moderator whom the platform now says is not one (and whom the
+ * community does not list) stops being one here too, so reports stop reaching them.
+ */
+async function forgetDemotedModerator(
+  db: Kysely<Database>,
+  communityId: string,
+  member: { id: string; is_moderator: number; platform_user_id: string },
+  platformSays: boolean | undefined,
+  listed: string[],
+): Promise<void> {
+  if (platformSays !== false || member.is_moderator !== 1 || listed.includes(member.platform_user_id)) return;
+  await db.updateTable('members').set({ is_moderator: 0 }).where('id', '=', member.id).where('community_id', '=', communityId).execute();
 }
 
 function withNotices(reply: Message | undefined, notices: Message[]): Message {

@@ -80,7 +80,8 @@ export function actorOf(ctx: InteractionContext, interaction: Interaction, guild
     communityPlatformId: guildId,
     communityName: guild?.name ?? guildId,
     user: { platformUserId: interaction.user.id, displayName: displayNameOf(interaction.user, member), timeZone: null },
-    isModerator: Boolean(permissions?.has(PermissionFlagsBits.ManageGuild)) || hasRole(member, ctx.moderatorRoleId),
+    // Without permissions (some DM clicks) the answer is unknown, not "no": the core then neither grants nor revokes.
+    isModerator: permissions ? permissions.has(PermissionFlagsBits.ManageGuild) || hasRole(member, ctx.moderatorRoleId) : hasRole(member, ctx.moderatorRoleId) || undefined,
   };
 }
 

@@ -8,7 +8,7 @@ import { dmChannel, prepareFiles, shareFiles } from './files.ts';
 import { errorsForView, formIdOf, formToModal, metadataOf, replyView, valuesOf } from './forms.ts';
 import { homeView } from './home.ts';
 import { renderMessage } from './render.ts';
-import { UnknownSlackUser, type UserDirectory } from './users.ts';
+import { MODERATOR_RECHECK_MS, UnknownSlackUser, type UserDirectory } from './users.ts';
 import { WorkQueue } from './work-queue.ts';
 
 type WebClient = webApi.WebClient;
@@ -85,10 +85,11 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps): WorkQueue 
   ): Promise<Actor | null> {
     let displayName = hints.userName ?? userId;
     let timeZone: string | null = null;
-    let isModerator = false;
+    // Unknown (users.info failing) is not "not a moderator": the core then neither grants nor revokes.
+    let isModerator: boolean | undefined;
     let email: string | null = null;
     try {
-      const user = await users.get(client, undefined, teamId, userId);
+      const user = await users.get(client, undefined, teamId, userId, undefined, MODERATOR_RECHECK_MS);
       if (user.isBot || user.deleted) return null;
       displayName = user.displayName;
       timeZone = user.timeZone;
@@ -104,7 +105,7 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps): WorkQueue 
       communityPlatformId: teamId,
       communityName: await communityName(client, teamId, hints.teamName),
       user: { platformUserId: userId, displayName, timeZone, email },
-      isModerator,
+      ...(isModerator === undefined ? {} : { isModerator }),
     };
   }
 

@@ -50,9 +50,16 @@ export class UnknownSlackUser extends Error {
   override readonly name = 'UnknownSlackUser';
 }
 
+/**
+ * How old a cached `users.info` answer may be when it decides moderator power:
+ * an admin demoted in Slack loses Circulate's moderator tools (and, at their next
+ * command, the reports) within this long.
+ */
+export const MODERATOR_RECHECK_MS = 5 * 60_000;
+
 /** A `users.info` cache with a time to live and a size bound; concurrent lookups share one call. */
 export class UserDirectory {
-  private readonly cache = new Map<string, { user: SlackUser; expires: number }>();
+  private readonly cache = new Map<string, { user: SlackUser; expires: number; fetchedAt: number }>();
   private readonly inflight = new Map<string, Promise<SlackUser>>();
 
   constructor(
@@ -63,12 +70,16 @@ export class UserDirectory {
    * The user, from cache or `users.info`. Throws {@link UnknownSlackUser} for
    * `user_not_found`; other Web API errors propagate for the caller to classify.
    */
-  /** `beforeCall` runs only when Slack is actually asked (a cache miss), e.g. to pace users.info. */
-  async get(client: WebClient, token: string | undefined, teamId: string, userId: string, beforeCall?: () => Promise<void>): Promise<SlackUser> {
+  /**
+   * `beforeCall` runs only when Slack is actually asked (a cache miss), e.g. to pace users.info.
+   * `maxAgeMs` asks for an answer no older than that (e.g. {@link MODERATOR_RECHECK_MS} when
+   * the answer decides moderator power), however long the cache would keep it.
+   */
+  async get(client: WebClient, token: string | undefined, teamId: string, userId: string, beforeCall?: () => Promise<void>, maxAgeMs?: number): Promise<SlackUser> {
     const key = `${teamId}:${userId}`;
     const now = (this.options.now ?? Date.now)();
     const hit = this.cache.get(key);
-    if (hit && hit.expires > now) return hit.user;
+    if (hit && hit.expires > now && (maxAgeMs === undefined || now - hit.fetchedAt < maxAgeMs)) return hit.user;
     const pending = this.inflight.get(key);
     if (pending) return pending;
     const call = (async () => {
@@ -100,6 +111,7 @@ export class UserDirectory {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
     }
-    this.cache.set(key, { user, expires: now + (this.options.ttlMs ?? 60 * 60_000) });
+    this.cache.delete(key);
+    this.cache.set(key, { user, expires: now + (this.options.ttlMs ?? 60 * 60_000), fetchedAt: now });
   }
 }
