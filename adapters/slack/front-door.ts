@@ -67,6 +67,41 @@ export function teamOf(body: Record<string, unknown>): string | undefined {
   return str(body.team_id) ?? str(team?.id) ?? str(auth?.team_id) ?? str(user?.team_id) ?? str(view?.team_id);
 }
 
+/** Interactivity payload types; Bolt reads `user.id` (and `view` for views) from every one of them. */
+const INTERACTIVE = new Set([
+  'block_actions',
+  'block_suggestion',
+  'view_submission',
+  'view_closed',
+  'shortcut',
+  'message_action',
+  'interactive_message',
+  'dialog_submission',
+  'dialog_cancellation',
+  'dialog_suggestion',
+  'workflow_step_edit',
+]);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Why a verified body cannot be a request Slack sends (Bolt would throw on it),
+ * or null when its shape is fine. Slack never sends these; a client holding the
+ * signing secret might, and gets a 400 instead of a 500.
+ */
+export function malformed(body: Record<string, unknown>): string | null {
+  if (typeof body.command === 'string') return typeof body.user_id === 'string' ? null : 'a command without user_id';
+  const type = body.type;
+  if (type === 'event_callback') return isObject(body.event) && typeof body.event.type === 'string' ? null : 'an event_callback without an event';
+  if (typeof type !== 'string' || !INTERACTIVE.has(type)) return null;
+  if (!isObject(body.user) || typeof body.user.id !== 'string') return `${type} without a user`;
+  if (type.startsWith('view_') && !isObject(body.view)) return `${type} without a view`;
+  if (type === 'block_actions' && !Array.isArray(body.actions)) return 'block_actions without actions';
+  return null;
+}
+
 export function kindOf(body: Record<string, unknown>): string {
   if (typeof body.command === 'string') return `command ${body.command}`;
   const event = body.event as { type?: unknown } | undefined;
@@ -161,6 +196,11 @@ export class SlackFrontDoor implements Receiver {
     if (!body) return reply.code(400).type('text/plain').send('Bad Request');
     if (body.ssl_check !== undefined) return reply.code(200).send();
     if (body.type === 'url_verification') return reply.code(200).send({ challenge: body.challenge });
+    const problem = malformed(body);
+    if (problem) {
+      this.options.log.warn({ problem }, 'a signed Slack request of an impossible shape; refused');
+      return reply.code(400).type('text/plain').send('Bad Request');
+    }
 
     this.lastArrival = performance.now();
     const decision = this.options.gate?.(body) ?? 'accept';

@@ -151,6 +151,15 @@ describe('front door', () => {
     expect(r.dispatched).toHaveLength(0);
   });
 
+  test('a signed payload of a shape Slack never sends (a shortcut without a user) is 400 and never dispatched', async () => {
+    const r = await rig();
+    const body = `payload=${encodeURIComponent(JSON.stringify({ type: 'shortcut', team: { id: 'T0FAKETEAM1' } }))}`;
+    const res = await r.send({ kind: 'block_actions', contentType: 'application/x-www-form-urlencoded', body, payload: {} });
+    expect(res.status).toBe(400);
+    await r.work.idle();
+    expect(r.dispatched).toHaveLength(0);
+  });
+
   test('a timestamp from the future or the past is refused with 401 before anything reads it', async () => {
     const r = await rig();
     expect((await r.send(command(), { timestampOverride: Math.floor(Date.now() / 1000) + 6 * 60 })).status).toBe(401);
