@@ -5,7 +5,7 @@ import { Rhythm } from './scheduler/rhythm.ts';
 import type { Config } from './config.ts';
 import { Core } from './core.ts';
 import { openDatabase, type Db } from './db/database.ts';
-import { DatabaseUnavailableError } from './db/faults.ts';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from './db/faults.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Logger } from './logger.ts';
 import { matchingThread } from './matching/index.ts';
@@ -109,7 +109,8 @@ export async function createApp(options: AppOptions): Promise<App> {
           await prewarmMatching();
           await core.tick();
         } catch (error) {
-          options.log.error({ err: error }, 'background tick failed');
+          if (isDatabaseUnavailable(error)) core.databaseOutage.failed(error, options.clock.now(), { task: 'background tick' });
+          else options.log.error({ err: error }, 'background tick failed');
         } finally {
           busy = false;
         }
@@ -119,7 +120,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       const cronTask = cron.schedule('* * * * *', () => void tick(), { name: 'circulate-rhythm' });
       // Durable timers are polled more often so response windows close on time;
       // the outbox delivers continuously, waking for each retry when it is due.
-      const poll = setInterval(() => void core.runDue().catch((err: unknown) => options.log.error({ err }, 'timer poll failed')), options.config.TIMER_POLL_SECONDS * 1000);
+      const poll = setInterval(
+        () =>
+          void core.runDue().catch((err: unknown) => {
+            // An outage is logged once, not at every poll.
+            if (isDatabaseUnavailable(err)) core.databaseOutage.failed(err, options.clock.now(), { task: 'timer poll' });
+            else options.log.error({ err }, 'timer poll failed');
+          }),
+        options.config.TIMER_POLL_SECONDS * 1000,
+      );
       poll.unref();
       const stopDelivery = dispatcher.runContinuously();
       void tick();

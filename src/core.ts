@@ -149,6 +149,11 @@ export class Core {
           });
           if (done) ran++;
         } catch (error) {
+          if (isDatabaseUnavailable(error)) {
+            // Nothing was committed and the timer is still pending: it runs once the database is back.
+            this.databaseOutage.failed(error, now, { timer: timer.kind });
+            return ran;
+          }
           this.log.error({ err: error, timer: timer.kind, timerId: timer.id }, 'timer failed; it will not be retried');
           await this.db.updateTable('timers').set({ status: 'cancelled', done_at: now.toISOString() }).where('id', '=', timer.id).execute();
         }

@@ -81,6 +81,24 @@ describe('a SQLite database file that goes away or turns read-only', () => {
     await app.close();
   });
 
+  it('a timer due during an outage is kept, not cancelled, and runs once the database is back', async () => {
+    const { app, lines, run } = await appOn(database);
+    await run('ann', 'network', 'help');
+    const community = await database.db.selectFrom('communities').select('id').executeTakeFirstOrThrow();
+    const timer = { id: 't-1', community_id: community.id, kind: 'no-such-kind', subject_id: 'x', due_at: '2026-03-01T00:00:00.000Z', status: 'pending' as const, created_at: '2026-03-01T00:00:00.000Z', done_at: null };
+    await database.db.insertInto('timers').values(timer).execute();
+
+    await sql`pragma query_only = on`.execute(database.db);
+    expect(await app.core.runDue()).toBe(0);
+    expect(await app.core.runDue()).toBe(0);
+    expect(errorsLogged(lines)).toHaveLength(1);
+    await sql`pragma query_only = off`.execute(database.db);
+    expect((await database.db.selectFrom('timers').select('status').executeTakeFirstOrThrow()).status).toBe('pending');
+    expect(await app.core.runDue()).toBe(1);
+    expect((await database.db.selectFrom('timers').select('status').executeTakeFirstOrThrow()).status).toBe('done');
+    await app.close();
+  });
+
   it('a bug is still "something went wrong", not an outage', async () => {
     const { app, run } = await appOn(database);
     await sql`drop table offers`.execute(database.db);
