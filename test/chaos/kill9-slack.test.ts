@@ -1,0 +1,205 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { ManualClock } from '../../src/clock.ts';
+import type { Actor } from '../../src/core.ts';
+import { openDatabase, type Db } from '../../src/db/database.ts';
+import { FAKE_SIGNING_SECRET, startFakeSlackApi, type FakeMessage, type FakeSlackApi } from '../fakes/slack/index.ts';
+import { quietLog, testConfig } from '../support/harness.ts';
+
+/**
+ * Chaos: the real bot process (src/main.ts under tsx, as `npm run dev` runs it)
+ * delivers a 50-introduction pairing round to the fake Slack, which answers
+ * chat.postMessage late, so posts have landed while the bot still waits. The
+ * process is killed with SIGKILL mid-delivery and started again. Every
+ * introduction must reach Slack exactly once: none lost, none posted twice.
+ */
+
+const MEMBERS = 100;
+const ROOT = join(import.meta.dirname, '..', '..');
+/** tsx's loader by path: the bot runs in an empty directory (no .env of the developer's), where `--import tsx` would not resolve. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const userId = (i: number): string => `U${String(i).padStart(9, '0')}`;
+const keyOf = (m: FakeMessage): string | undefined => (m.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
+
+interface Backend {
+  name: string;
+  /** A fresh, empty database the bot and the test both reach by URL. */
+  create(): Promise<{ url: string; drop: () => Promise<void> }>;
+}
+
+const sqlite: Backend = {
+  name: 'sqlite',
+  async create() {
+    const dir = mkdtempSync(join(tmpdir(), 'circulate-kill9-'));
+    return { url: join(dir, 'circulate.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+};
+
+const pgBase = process.env.TEST_DATABASE_URL;
+const postgres: Backend = {
+  name: 'postgres',
+  async create() {
+    const name = `circulate_kill9_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: pgBase });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(pgBase!);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      drop: async () => {
+        const cleanup = new pg.Client({ connectionString: pgBase });
+        await cleanup.connect();
+        await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await cleanup.end();
+      },
+    };
+  },
+};
+
+const backends = pgBase ? [sqlite, postgres] : [sqlite];
+
+describe.each(backends)('kill -9 during a 50-introduction round on $name', (backend) => {
+  let fake: FakeSlackApi;
+  let dbUrl: string;
+  let drop: () => Promise<void>;
+  let cwd: string;
+  const children: ChildProcess[] = [];
+
+  beforeEach(async () => {
+    const users = Array.from({ length: MEMBERS }, (_, i) => ({ id: userId(i + 1), name: `member${i + 1}`, display_name: `Member ${i + 1}` }));
+    fake = await startFakeSlackApi({ users, rateLimits: false });
+    ({ url: dbUrl, drop } = await backend.create());
+    cwd = mkdtempSync(join(tmpdir(), 'circulate-kill9-cwd-'));
+  });
+
+  afterEach(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    children.length = 0;
+    await fake.close();
+    await drop();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  /** The round, committed to the outbox by a process with no platform reachable (nothing delivered yet). */
+  async function queueRound(): Promise<number> {
+    const app = await createApp({ config: testConfig(), clock: new ManualClock(null), log: quietLog, ports: [], databaseUrl: dbUrl });
+    const actor = (i: number, isModerator = false): Actor => ({
+      platform: 'slack',
+      communityPlatformId: fake.team.id,
+      communityName: 'Kill nine',
+      user: { platformUserId: userId(i), displayName: `Member ${i}` },
+      isModerator,
+    });
+    for (let i = 1; i <= MEMBERS; i++) await app.core.command(actor(i), 'network', 'rounds on');
+    await app.core.command(actor(1, true), 'network-admin', 'round');
+    const rows = await app.database.db.selectFrom('outbox').select(['destination']).where('status', '=', 'pending').execute();
+    await app.close();
+    await app.database.close();
+    return rows.filter((r) => (JSON.parse(r.destination) as { kind: string }).kind === 'conversation').length;
+  }
+
+  function startBot(): ChildProcess {
+    const child = fork(join(ROOT, 'src', 'main.ts'), [], {
+      cwd,
+      execArgv: ['--import', TSX],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        SLACK_BOT_TOKEN: fake.token,
+        SLACK_SIGNING_SECRET: FAKE_SIGNING_SECRET,
+        SLACK_API_URL: fake.apiUrl,
+        DATABASE_URL: dbUrl,
+        PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+        LOG_LEVEL: 'error',
+        LOG_FORMAT: 'json',
+        MATCHING_WARM_UP: 'false',
+        PAIRING_CADENCE: 'off',
+        OUTBOX_LEASE_SECONDS: '1',
+      },
+    });
+    children.push(child);
+    return child;
+  }
+
+  async function outboxCounts(): Promise<{ pending: number; delivered: number; failed: number; unconfirmed: number }> {
+    const db: Db = openDatabase(dbUrl);
+    try {
+      const rows = await db.db.selectFrom('outbox').select(['status', 'send_started_at']).execute();
+      return {
+        pending: rows.filter((r) => r.status === 'pending').length,
+        delivered: rows.filter((r) => r.status === 'delivered').length,
+        failed: rows.filter((r) => r.status === 'failed').length,
+        unconfirmed: rows.filter((r) => r.status === 'pending' && r.send_started_at !== null).length,
+      };
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('restarting after SIGKILL loses nothing and posts nothing twice', { timeout: 120_000 }, async () => {
+    const intros = await queueRound();
+    expect(intros).toBe(MEMBERS / 2);
+
+    // Slack takes the post at once and answers 400 ms later: the window a kill -9 used to turn into duplicates.
+    fake.setLatency('chat.postMessage', 400);
+    const first = startBot();
+    const exited = new Promise<void>((resolve) => first.once('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      first.once('exit', (code) => reject(new Error(`the bot exited by itself (${code}) before the kill`)));
+      const stop = fake.onCall((call) => {
+        if (call.method !== 'chat.postMessage' || fake.messages.length < 40) return;
+        first.kill('SIGKILL');
+        stop();
+        resolve();
+      });
+    });
+    await exited;
+    const atKill = await outboxCounts();
+    const postedAtKill = fake.messages.length;
+    // The kill really landed mid-delivery: some rows were on Slack but never confirmed.
+    expect(atKill.unconfirmed).toBeGreaterThan(0);
+    expect(atKill.pending).toBeGreaterThan(0);
+
+    fake.setLatency('chat.postMessage', 0);
+    const second = startBot();
+    let secondExit: string | null = null;
+    second.once('exit', (code, signal) => (secondExit = `${code ?? signal}`));
+    for (;;) {
+      if (secondExit !== null) throw new Error(`the restarted bot exited (${secondExit}) before delivering everything`);
+      const now = await outboxCounts();
+      if (now.pending === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    second.kill('SIGKILL');
+
+    const after = await outboxCounts();
+    expect(after.failed).toBe(0);
+    const keyed = fake.messages.filter((m) => !m.ephemeralTo);
+    const perKey = new Map<string, number>();
+    for (const m of keyed) perKey.set(keyOf(m) ?? `unkeyed:${m.channel}:${m.text}`, (perKey.get(keyOf(m) ?? `unkeyed:${m.channel}:${m.text}`) ?? 0) + 1);
+    const duplicated = [...perKey.values()].filter((n) => n > 1).length;
+    // Also by what members see, independent of keys: the same text twice in one conversation.
+    const perText = new Map<string, number>();
+    for (const m of keyed) perText.set(`${m.channel}\n${m.text}`, (perText.get(`${m.channel}\n${m.text}`) ?? 0) + 1);
+    const seenTwice = [...perText.values()].filter((n) => n > 1).length;
+    const introductions = keyed.filter((m) => m.channel.startsWith('G'));
+    const lost = intros - new Set(introductions.map((m) => m.channel)).size;
+    process.stderr.write(
+      `kill -9 on ${backend.name}: ${postedAtKill} posted before the kill, ${atKill.delivered} confirmed, ${atKill.unconfirmed} unconfirmed, ` +
+        `${fake.callsTo('conversations.history').length} history lookups; lost ${lost}, duplicated ${duplicated}\n`,
+    );
+    expect({ lost, duplicated, seenTwice }).toEqual({ lost: 0, duplicated: 0, seenTwice: 0 });
+    expect(introductions).toHaveLength(intros);
+    expect(perKey.size).toBe(after.delivered);
+  });
+});
