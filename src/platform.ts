@@ -62,6 +62,8 @@ export class DeliveryError extends Error {
       retryAfterMs?: number;
       /** The member who could not be reached, so they can be told at their next command. */
       unreachableUserId?: string;
+      /** Members who have left the community: a conversation could not hold them (see MEMBERS_GONE). */
+      missingUserIds?: string[];
     },
   ) {
     super(message);

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type { PlatformUser } from '../../src/db/members.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { DeliveryReceipt, Message } from '../../src/messages/model.ts';
-import { CONVERSATION_UNAVAILABLE } from '../../src/outbox/dispatcher.ts';
+import { CONVERSATION_UNAVAILABLE, MEMBERS_GONE } from '../../src/outbox/dispatcher.ts';
 import { DeliveryError, type PlatformPort, type SendOptions } from '../../src/platform.ts';
 import type { DiscordOptions } from './options.ts';
 import { messageBodies, messageRequests, renderMessage } from './render.ts';
@@ -109,6 +109,9 @@ const snowflakeTime = (id: string): number => Number((BigInt(id) >> 22n) + DISCO
 
 /** How far before an unconfirmed attempt a thread it may have made is looked for. */
 const THREAD_MARGIN_MS = 60_000;
+
+/** Adding to a thread fails with these when the user has left the server (or no longer exists). */
+const NOT_A_MEMBER = new Set([10007, 10013]);
 
 /** Thread-creation failures that mean "this channel cannot hold introductions": unknown channel, missing access or permissions. */
 const CHANNEL_UNUSABLE = new Set([10003, 50001, 50013]);
@@ -214,6 +217,7 @@ export class DiscordPort implements PlatformPort {
     const key = `${guildId}:${[...userIds].sort().join(',')}:${title}`;
     const name = title.trim().slice(0, 100) || 'Introduction';
     let threadId = this.pendingThreads.get(key);
+    const missing: string[] = [];
     try {
       // A restart forgot the thread an unconfirmed attempt may have made: find it rather than open a second.
       if (!threadId && send?.unconfirmedSince) threadId = (await this.threadMadeSince(guildId, introChannelId, name, send.unconfirmedSince)) ?? undefined;
@@ -229,7 +233,15 @@ export class DiscordPort implements PlatformPort {
         threadId = thread.id;
         this.pendingThreads.set(key, threadId);
       }
-      for (const userId of new Set(userIds)) await this.rest.put(Routes.threadMembers(threadId, userId));
+      for (const userId of new Set(userIds)) {
+        try {
+          await this.rest.put(Routes.threadMembers(threadId, userId));
+        } catch (error) {
+          // One member who left must not sink the others' introduction: leave them out and say so.
+          if (!(error instanceof DiscordAPIError && NOT_A_MEMBER.has(Number(error.code)))) throw error;
+          missing.push(userId);
+        }
+      }
     } catch (error) {
       const failed = this.failed(error, guildId);
       if (!threadId && error instanceof DiscordAPIError && CHANNEL_UNUSABLE.has(Number(error.code))) {
@@ -238,9 +250,15 @@ export class DiscordPort implements PlatformPort {
       }
       throw failed;
     }
+    if (new Set(userIds).size - missing.length < 2) {
+      // No thread for one person: the core tells whoever remains privately instead.
+      this.pendingThreads.delete(key);
+      await this.rest.delete(Routes.channel(threadId)).catch((error: unknown) => void this.failed(error, guildId));
+      throw new DeliveryError(`members left the server: ${missing.join(', ')}`, { retryable: false, code: MEMBERS_GONE, missingUserIds: missing });
+    }
     const receipt = await this.post(threadId, message, guildId, undefined, send);
     this.pendingThreads.delete(key);
-    return receipt;
+    return missing.length > 0 ? { ...receipt, missing } : receipt;
   }
 
   /** The bot's active thread of this name under the intros channel created since `since` (less a margin), if any. */

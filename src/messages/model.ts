@@ -79,4 +79,6 @@ export type Destination =
 export interface DeliveryReceipt {
   channelId: string;
   messageId: string;
+  /** Members a conversation could not include because they have left; the others are told. */
+  missing?: string[];
 }

@@ -5,6 +5,7 @@ import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import type { DeliveryReceipt, Destination, Message } from '../messages/model.ts';
 import { DeliveryError, type PlatformPort, type SendOptions } from '../platform.ts';
+import { introPartnersLeft, membersLeftNote } from '../messages/copy/intro.ts';
 import { pendingRow } from './outbox.ts';
 
 /** How hard the dispatcher tries before recording a failure for moderators. */
@@ -27,6 +28,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 
  * conversations (e.g. no intros channel set): the row becomes one DM per member.
  */
 export const CONVERSATION_UNAVAILABLE = 'conversation_unavailable';
+
+/**
+ * What `openConversation` throws when fewer than two of its members are still
+ * in the community (`missingUserIds` names those who left): no conversation
+ * for one person; whoever remains is told privately instead.
+ */
+export const MEMBERS_GONE = 'members_gone';
 
 /** Exponential backoff with a cap; `Retry-After` from the platform wins when longer. */
 export function backoffMs(policy: RetryPolicy, attempts: number, retryAfterMs?: number): number {
@@ -211,23 +219,33 @@ export class Dispatcher {
         await this.db.updateTable('outbox').set({ send_started_at: this.clock.now().toISOString() }).where('id', '=', row.id).execute();
       }
       const receipt = await sendTo(port, community.platform_id, destination, message, send);
-      await this.db
-        .updateTable('outbox')
-        .set({
-          status: 'delivered',
-          delivered_at: this.clock.now().toISOString(),
-          receipt: JSON.stringify(receipt),
-          attempts: row.attempts + 1,
-          claimed_until: null,
-          claimed_by: null,
-        })
-        .where('id', '=', row.id)
-        .execute();
+      const left = destination.kind === 'conversation' && receipt.missing?.length ? receipt.missing : null;
+      const note = left ? pendingRow(row.community_id, { kind: 'channel', channelId: receipt.channelId }, JSON.stringify(membersLeftNote(await this.namesOf(row.community_id, left))), this.clock.now().toISOString()) : null;
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('outbox')
+          .set({
+            status: 'delivered',
+            delivered_at: this.clock.now().toISOString(),
+            receipt: JSON.stringify(receipt),
+            attempts: row.attempts + 1,
+            claimed_until: null,
+            claimed_by: null,
+          })
+          .where('id', '=', row.id)
+          .execute();
+        // The others hear, in their conversation, who could not be added and why.
+        if (note) await trx.insertInto('outbox').values(note).execute();
+      });
       return true;
     } catch (error) {
       const known = error instanceof DeliveryError ? error : null;
       if (known?.options.code === CONVERSATION_UNAVAILABLE && destination.kind === 'conversation') {
         await this.expandConversation(row, destination);
+        return false;
+      }
+      if (known?.options.code === MEMBERS_GONE && destination.kind === 'conversation') {
+        await this.tellRemaining(row, destination, known.options.missingUserIds ?? []);
         return false;
       }
       const retryable = known ? known.options.retryable : true;
@@ -294,6 +312,43 @@ export class Dispatcher {
         )
         .execute();
     });
+  }
+
+  /**
+   * Everyone else in the conversation has left: no conversation for one person.
+   * Whoever remains gets a short private note instead, in the row's place.
+   */
+  private async tellRemaining(row: OutboxRow, to: Extract<Destination, { kind: 'conversation' }>, left: string[]): Promise<void> {
+    const now = this.clock.now().toISOString();
+    const gone = new Set(left);
+    const remaining = to.platformUserIds.map((id, index) => ({ id, memberId: to.memberIds[index] ?? '' })).filter((m) => !gone.has(m.id));
+    const note = JSON.stringify(introPartnersLeft(await this.namesOf(row.community_id, left)));
+    this.log.info({ outboxId: row.id, left: left.length, remaining: remaining.length }, 'conversation members left; telling the rest privately');
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('outbox')
+        .set({ status: 'delivered', delivered_at: now, claimed_until: null, claimed_by: null, last_error: `${MEMBERS_GONE}: ${left.length} left` })
+        .where('id', '=', row.id)
+        .execute();
+      if (remaining.length > 0) {
+        await trx
+          .insertInto('outbox')
+          .values(remaining.map((m) => pendingRow(row.community_id, { kind: 'private', platformUserId: m.id, memberId: m.memberId }, note, now)))
+          .execute();
+      }
+    });
+  }
+
+  /** Display names of these platform users in the community, in order; "A member" for anyone unknown. */
+  private async namesOf(communityId: string, platformUserIds: string[]): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('members')
+      .select(['platform_user_id', 'display_name'])
+      .where('community_id', '=', communityId)
+      .where('platform_user_id', 'in', platformUserIds)
+      .execute();
+    const byId = new Map(rows.map((r) => [r.platform_user_id, r.display_name]));
+    return platformUserIds.map((id) => byId.get(id) ?? 'A member');
   }
 
   /** A member we could not DM hears about it privately at their next command. */

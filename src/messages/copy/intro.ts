@@ -129,3 +129,19 @@ export const whyYou = {
   area: (area: string, requesterName: string, topic: string): string => `you work in ${area}, and ${requesterName} is asking about ${topic}.`,
   general: (requesterName: string, topic: string): string => `your experience is close to what ${requesterName} is asking about (${topic}).`,
 };
+
+/** "Ann", "Ann and Ben", "Ann, Ben and Cy". */
+const names = (list: string[]): string => (list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`);
+
+/** Posted in a conversation opened without members who have left the server or workspace. */
+export const membersLeftNote = (left: string[]): Message =>
+  message(p(`${names(left)} could not be added to this conversation: they have left the community. The rest of you are still introduced.`));
+
+/** Sent privately instead of a conversation when everyone else in the group has left. */
+export const introPartnersLeft = (left: string[]): Message =>
+  message(
+    p(
+      `We were about to introduce you to ${names(left)}, but they have left the community, so there is no conversation this time. `,
+      'Nothing else changes for you.',
+    ),
+  );

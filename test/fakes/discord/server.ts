@@ -1327,6 +1327,16 @@ export class FakeDiscord extends EventEmitter {
       const ch = this.channels.get(params.channel ?? '');
       return ch ? ok(ch) : err(404, 10003, 'Unknown Channel');
     });
+    // Delete Channel: for a thread, it leaves its guild's list and its parent; answers the channel.
+    r('DELETE', '/channels/:channel', ({ params }) => {
+      const ch = this.channels.get(params.channel ?? '');
+      if (!ch) return err(404, 10003, 'Unknown Channel');
+      this.channels.delete(ch.id as string);
+      const g = this.guilds.get(ch.guild_id as string);
+      if (g) g.threadIds = g.threadIds.filter((id) => id !== ch.id);
+      this.threadMembers.delete(ch.id as string);
+      return ok(ch);
+    });
     r('POST', '/channels/:channel/messages', (ctx) => {
       const ch = this.channels.get(ctx.params.channel ?? '');
       if (!ch) return err(404, 10003, 'Unknown Channel');
