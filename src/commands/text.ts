@@ -132,9 +132,20 @@ export function parseKeyValues(text: string): Record<string, string> | null {
   return out;
 }
 
+/**
+ * One issue in a member's words. Our schemas phrase their own problems; what is left are zod's
+ * defaults for a field that was not given at all ("Invalid input: expected string, received
+ * undefined"), which say nothing to a member, so they name the missing field instead.
+ */
+function phrase(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_type') return issue.message;
+  const key = issue.path.map(String).join('.') || 'a value';
+  return /received undefined$/.test(issue.message) ? `${key} is missing: add ${key}=….` : `${key} is not valid here.`;
+}
+
 /** Every distinct problem in a zod error, phrased for a member, in one message. */
 export function describeIssues(error: z.ZodError): string {
-  const messages = [...new Set(error.issues.map((i) => i.message))];
+  const messages = [...new Set(error.issues.map(phrase))];
   return messages.length ? messages.join(' ') : 'That did not look right.';
 }
 
@@ -143,7 +154,7 @@ export function fieldIssues(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = String(issue.path[0] ?? '_');
-    out[key] ??= issue.message;
+    out[key] ??= phrase(issue);
   }
   return out;
 }
