@@ -7,6 +7,10 @@ import type { Form, Message } from '../../src/messages/model.ts';
  * server). Everything about the product itself comes from the core's copy.
  */
 
+/** A DM click or form naming a server the member is not in (a forged or stale button): nothing is done. */
+export const notYourServer = (): Message =>
+  message(p('This button belongs to a server you are not a member of, so nothing was done. Use Circulate from inside your own server.'));
+
 /** Shown for a DM slash command: a community is a server. */
 export const useInAServer = (): Message => message(p('Circulate works inside a server. Run this command from a channel there.'));
 

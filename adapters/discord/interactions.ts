@@ -3,6 +3,7 @@ import {
   DiscordAPIError,
   MessageFlags,
   PermissionFlagsBits,
+  Routes,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -83,6 +84,40 @@ export function actorOf(ctx: InteractionContext, interaction: Interaction, guild
     // Without permissions (some DM clicks) the answer is unknown, not "no": the core then neither grants nor revokes.
     isModerator: permissions ? permissions.has(PermissionFlagsBits.ManageGuild) || hasRole(member, ctx.moderatorRoleId) : hasRole(member, ctx.moderatorRoleId) || undefined,
   };
+}
+
+/**
+ * A click or form sent from a DM carries no guild from Discord: its guild comes
+ * from the custom id, which a client can forge. It may act only on a guild the
+ * user belongs to: Circulate knows them as a member of that community, and
+ * Discord still lists them in that server. Anything else is refused, privately.
+ */
+export async function mayActInGuildFromDm(ctx: InteractionContext, userId: string, guildId: string): Promise<boolean> {
+  const known = await ctx.core.db
+    .selectFrom('members')
+    .innerJoin('communities', 'communities.id', 'members.community_id')
+    .select('members.id')
+    .where('communities.platform', '=', PLATFORM)
+    .where('communities.platform_id', '=', guildId)
+    .where('members.platform_user_id', '=', userId)
+    .executeTakeFirst();
+  if (!known) return false;
+  try {
+    await ctx.client.rest.get(Routes.guildMember(guildId, userId));
+    return true;
+  } catch (error) {
+    // 10007 Unknown Member (left), 10004 Unknown Guild or 403 (the bot is not there): not theirs to act on.
+    if (error instanceof DiscordAPIError && (error.status === 404 || error.status === 403)) return false;
+    throw error;
+  }
+}
+
+/** Runs the core's answer to a DM click or form only when {@link mayActInGuildFromDm} allows it. */
+async function guarded(ctx: InteractionContext, interaction: ButtonInteraction | ModalSubmitInteraction, guildId: string, work: () => Promise<Reply>): Promise<Reply> {
+  if (interaction.guildId) return work();
+  if (await mayActInGuildFromDm(ctx, interaction.user.id, guildId)) return work();
+  ctx.log.warn({ platform: PLATFORM, interaction: interaction.id, guild: guildId }, 'refused a DM interaction naming a server the user is not a member of');
+  return { reply: copy.notYourServer() };
 }
 
 /** Runs the core call; acknowledges first with `defer` when it takes longer than the deadline. */
@@ -176,7 +211,7 @@ async function onButton(ctx: InteractionContext, interaction: ButtonInteraction)
   const route = decodeCustomId(interaction.customId);
   const guildId = interaction.guildId ?? route?.guildId ?? null;
   if (!route || !guildId) return answer(interaction, copy.unknownComponent(), guildId);
-  const work = ctx.core.action(actorOf(ctx, interaction, guildId), route.id, route.payload, interaction.id);
+  const work = guarded(ctx, interaction, guildId, () => ctx.core.action(actorOf(ctx, interaction, guildId), route.id, route.payload, interaction.id));
   const { reply, deferred } = await withDeferral(ctx, work, () => interaction.deferUpdate());
   if (reply.duplicate) return;
   if (reply.form) {
@@ -207,7 +242,9 @@ async function onModal(ctx: InteractionContext, interaction: ModalSubmitInteract
   const route = decodeCustomId(interaction.customId);
   const guildId = interaction.guildId ?? route?.guildId ?? null;
   if (!route || !guildId) return answer(interaction, copy.unknownComponent(), guildId);
-  const work = ctx.core.submitForm(actorOf(ctx, interaction, guildId), route.id, modalValues(interaction), route.payload, interaction.id);
+  const work = guarded(ctx, interaction, guildId, () =>
+    ctx.core.submitForm(actorOf(ctx, interaction, guildId), route.id, modalValues(interaction), route.payload, interaction.id),
+  );
   const { reply } = await withDeferral(ctx, work, () => interaction.deferReply({ flags: MessageFlags.Ephemeral }));
   if (reply.duplicate) return;
   const named = Object.entries(reply.fieldErrors ?? {}).filter(([name]) => name !== '_form');
