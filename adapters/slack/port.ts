@@ -2,6 +2,7 @@ import { webApi } from '@slack/bolt';
 import type { PlatformUser } from '../../src/db/members.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { DeliveryReceipt, Message } from '../../src/messages/model.ts';
+import { MEMBERS_GONE } from '../../src/outbox/dispatcher.ts';
 import { RateLimiter, type LaneRule } from '../../src/outbox/rate-limiter.ts';
 import { DeliveryError, type PlatformPort, type SendOptions } from '../../src/platform.ts';
 import { FileUploadError, prepareFiles, shareFiles, type PreparedFile } from './files.ts';
@@ -57,6 +58,9 @@ const HISTORY_MARGIN_MS = 60_000;
 
 /** At most this many pages of 200 messages are searched for a key. */
 const HISTORY_PAGES = 5;
+
+/** A conversation member who answers with these has left the workspace: the others are introduced without them. */
+const LEFT_WORKSPACE = new Set(['user_not_found', 'account_inactive']);
 
 /** Errors meaning this one member cannot be reached; they hear about it at their next command. */
 const USER_UNREACHABLE = new Set(['user_not_found', 'account_inactive', 'cannot_dm_bot', 'user_disabled', 'messages_tab_disabled']);
@@ -202,9 +206,21 @@ export class SlackPort implements PlatformPort {
     message: Message,
     send?: SendOptions,
   ): Promise<DeliveryReceipt> {
-    await Promise.all(platformUserIds.map((id) => this.requireHuman(teamId, id)));
+    // A member who has left (deactivated, gone) must not sink the others' introduction: leave them out and say so.
+    const distinct = [...new Set(platformUserIds)];
+    const checks = await Promise.allSettled(distinct.map((id) => this.requireHuman(teamId, id)));
+    const missing: string[] = [];
+    for (const [index, check] of checks.entries()) {
+      if (check.status === 'fulfilled') continue;
+      const error: unknown = check.reason;
+      if (error instanceof DeliveryError && LEFT_WORKSPACE.has(error.options.code ?? '')) missing.push(distinct[index]!);
+      else throw error;
+    }
+    if (missing.length > 0 && distinct.length - missing.length < 2) {
+      throw new DeliveryError(`members left the workspace: ${missing.join(', ')}`, { retryable: false, code: MEMBERS_GONE, missingUserIds: missing });
+    }
     const token = await this.token(teamId);
-    const users = [...new Set(platformUserIds)].join(',');
+    const users = distinct.filter((id) => !missing.includes(id)).join(',');
     let channel: string | undefined;
     try {
       await this.limiter.acquire('conversations.open');
@@ -214,7 +230,8 @@ export class SlackPort implements PlatformPort {
       throw this.fail(error, 'conversations.open', teamId);
     }
     if (!channel) throw new DeliveryError('conversations.open: no channel', { retryable: true, code: 'no_channel' });
-    return this.post(teamId, channel, message, undefined, send);
+    const receipt = await this.post(teamId, channel, message, undefined, send);
+    return missing.length > 0 ? { ...receipt, missing } : receipt;
   }
 
   async updateMessage(teamId: string, receipt: DeliveryReceipt, message: Message): Promise<void> {

@@ -1,18 +1,21 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordPort } from '../../adapters/discord/port.ts';
+import { createSlackPort } from '../../adapters/slack/port.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { findCommunity } from '../../src/db/communities.ts';
 import { message, p } from '../../src/messages/build.ts';
 import { enqueue } from '../../src/outbox/outbox.ts';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/server.ts';
+import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack/index.ts';
 import { testConfig } from '../support/harness.ts';
 
 /**
- * Issue 12 item 10: one member who has left the Discord server must not sink
- * their group's introduction. The others are introduced without them and told
- * why; a group left with one person gets a private note instead of a thread.
+ * Issue 12 item 10: one member who has left the Discord server (or the Slack
+ * workspace) must not sink their group's introduction. The others are
+ * introduced without them and told why; a group left with one person gets a
+ * private note instead of a conversation.
  */
 
 const log = pino({ level: 'silent' });
@@ -85,5 +88,61 @@ describe('an introduction whose member has left the Discord server', () => {
     expect(fake.dmsTo('bob')).toHaveLength(0);
     expect(await statuses()).not.toContain('failed');
     expect(await statuses()).not.toContain('pending');
+  });
+});
+
+describe('an introduction whose member has left the Slack workspace', () => {
+  let fake: FakeSlackApi;
+  let app: App;
+  let clock: ManualClock;
+  const USERS = [
+    { id: 'U0ANN0001', name: 'ann', display_name: 'Ann Archivist' },
+    { id: 'U0BEN0001', name: 'ben', display_name: 'Ben Bibliographer' },
+    { id: 'U0GONE001', name: 'gone', display_name: 'Gil Gone', deleted: true },
+  ];
+
+  beforeEach(async () => {
+    fake = await startFakeSlackApi({ users: USERS, rateLimits: false, unknownUsers: 'reject' });
+    const port = createSlackPort({ log, botToken: fake.token, apiUrl: fake.apiUrl });
+    clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
+    app = await createApp({ config: testConfig(), clock, log, ports: [port], databaseUrl: ':memory:' });
+    for (const u of USERS) {
+      await app.core.command({ platform: 'slack', communityPlatformId: fake.team.id, communityName: 'Team', user: { platformUserId: u.id, displayName: u.display_name } }, 'network', 'help');
+    }
+    await app.core.flush();
+  });
+  afterEach(async () => {
+    await app.close();
+    await fake.close();
+  });
+
+  const introduce = async (ids: string[]): Promise<void> => {
+    const community = (await findCommunity(app.core.db, 'slack', fake.team.id))!;
+    const to = { kind: 'conversation' as const, platformUserIds: ids, memberIds: ids.map(() => ''), title: 'Introduction' };
+    await enqueue(app.core.db, community.id, [{ to, message: message(p('Meet each other: a short introduction.')) }], clock.now());
+    await app.core.flush();
+    await app.core.flush();
+  };
+  const statuses = async () => (await app.core.db.selectFrom('outbox').select('status').execute()).map((r) => r.status);
+
+  it('the others get their group DM and are told who could not be added', async () => {
+    await introduce(['U0ANN0001', 'U0BEN0001', 'U0GONE001']);
+    const open = fake.callsTo('conversations.open').filter((c) => String(c.args.users).includes(','));
+    expect(open.map((c) => c.args.users)).toEqual(['U0ANN0001,U0BEN0001']);
+    const channel = (open[0]!.response.channel as { id: string }).id;
+    const texts = fake.messagesIn(channel).map((m) => m.text);
+    expect(texts[0]).toContain('Meet each other');
+    expect(texts[1]).toContain('Gil Gone could not be added to this conversation: they have left the community.');
+    expect(await statuses()).not.toContain('failed');
+    expect(await statuses()).not.toContain('pending');
+  });
+
+  it('with one person left there is no group DM: they get a short private note', async () => {
+    await introduce(['U0ANN0001', 'U0GONE001']);
+    expect(fake.callsTo('conversations.open').filter((c) => String(c.args.users).includes(','))).toHaveLength(0);
+    const dms = fake.messagesIn('U0ANN0001').map((m) => m.text);
+    expect(dms).toHaveLength(1);
+    expect(dms[0]).toContain('We were about to introduce you to Gil Gone, but they have left the community');
+    expect(await statuses()).not.toContain('failed');
   });
 });
