@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { App as BoltApp, SocketModeReceiver, type Authorize, type InstallationStore } from '@slack/bolt';
+import { App as BoltApp, SocketModeReceiver, webApi, type Authorize, type InstallationStore } from '@slack/bolt';
 import { InstallProvider } from '@slack/oauth';
 import { createHttpServer, parseTrustProxy, type HttpServer, type HttpServerOptions } from '../http/server.ts';
 import type { App } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
-import { registerListeners, slackCode } from './app.ts';
+import { registerListeners } from './app.ts';
 import { SlackFrontDoor, teamOf, type GateDecision } from './front-door.ts';
 import { DatabaseInstallationStore, parseEncryptionKey } from './installation-store.ts';
 import { boltLogger } from './logger.ts';
@@ -253,16 +253,30 @@ export async function startSlack(args: {
   let stopped = false;
   const stopWaiting = new AbortController();
   const backoff = args.backoff ?? CONNECT_BACKOFF;
-  const connectOnce = async (): Promise<boolean> => {
+  // Its own client: no retries of its own and no per-request warnings, so each attempt is one log line.
+  const probe = new webApi.WebClient(options.botToken, {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    logLevel: webApi.LogLevel.ERROR,
+    retryConfig: { retries: 0 },
+    timeout: 5000,
+  });
+  /** One auth.test; on failure one line saying why and when the next attempt is. */
+  const connectOnce = async (nextInMs: number): Promise<boolean> => {
     try {
-      const res = await bolt.client.auth.test({ token: options.botToken });
+      const res = await probe.auth.test();
       if (!res.team_id) throw new Error('auth.test named no workspace');
       identity = { teamId: res.team_id, teamName: res.team, botUserId: res.user_id, botId: res.bot_id };
       slackLog.info({ team: identity.teamId, teamName: identity.teamName }, 'connected to Slack');
       return true;
     } catch (error) {
-      const reason = slackCode(error) ?? (error instanceof Error ? error.message : String(error));
-      slackLog.warn({ code: reason }, `Slack unreachable (auth.test: ${reason}); retrying with backoff`);
+      const e = error as { data?: { error?: string }; original?: { message?: string }; message?: string };
+      if (e?.data?.error) {
+        // Slack answered, and said no: a wrong or revoked token, worth more than a warning.
+        slackLog.error({ reason: e.data.error, retryInMs: nextInMs }, `Slack refused SLACK_BOT_TOKEN (auth.test: ${e.data.error}); retrying in ${nextInMs / 1000} s`);
+        return false;
+      }
+      const reason = e?.original?.message ?? e?.message ?? String(error);
+      slackLog.warn({ reason, retryInMs: nextInMs }, `Slack unreachable (auth.test: ${reason}); retrying in ${nextInMs / 1000} s`);
       return false;
     }
   };
@@ -274,15 +288,14 @@ export async function startSlack(args: {
       } catch {
         return;
       }
-      if (stopped || (await connectOnce())) return;
-      slackLog.info({ retryInMs: Math.min(delay * 2, backoff.maxMs) }, 'still not connected to Slack');
       delay = Math.min(delay * 2, backoff.maxMs);
+      if (stopped || (await connectOnce(delay))) return;
     }
   };
   // The first attempt is awaited (at most firstAttemptMs), so a reachable Slack is connected when this returns.
   const connecting = oauth
     ? Promise.resolve(true)
-    : connectOnce().then((ok) => {
+    : connectOnce(backoff.firstMs).then((ok) => {
         if (!ok) void keepConnecting();
         return ok;
       });

@@ -49,7 +49,9 @@ test('Slack unreachable at start: one line per attempt, retries with backoff, /h
   const unreachable = b.logs.filter((l) => l.msg.startsWith('Slack unreachable'));
   expect(unreachable.length).toBeGreaterThanOrEqual(2);
   // One line each, without a stack.
-  expect(unreachable.every((l) => l.err === undefined && l.stack === undefined)).toBe(true);
+  expect(unreachable.every((l) => l.err === undefined && l.stack === undefined && /; retrying in \d/.test(l.msg))).toBe(true);
+  // Nothing else: no per-request warnings from the Web API client, no errors.
+  expect(b.logs.filter((l) => l.level >= 40 && !l.msg.startsWith('Slack unreachable')).map((l) => l.msg)).toEqual([]);
   expect(b.logs.some((l) => l.msg === 'connected to Slack')).toBe(true);
   const id = 'after-connect';
   const res = await b.send(
