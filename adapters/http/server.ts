@@ -199,6 +199,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   fastify.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
+    // A body sent to a path that takes none is not read: the connection closes after the answer.
+    if (request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined) reply.header('Connection', 'close');
     const methods = allowed.get(path);
     if (methods) {
       return reply.code(405).header('Allow', [...methods].sort().join(', ')).type('text/plain').send('Method Not Allowed');
