@@ -19,8 +19,10 @@ export const configSchema = z.object({
   PORT: int(1, 65535).default(3000),
   HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(1024),
   HTTP_REQUEST_TIMEOUT_MS: int(1000, 600_000).default(10_000),
-  /** true, false, a hop count, or comma-separated proxy addresses/CIDRs (see adapters/http/server.ts). */
-  TRUST_PROXY: optionalText,
+  /** true, false, or comma-separated proxy addresses/CIDRs (see adapters/http/server.ts). */
+  TRUST_PROXY: optionalText.refine((v) => v === undefined || !/^\d+$/.test(v), {
+    message: 'a hop count is not supported (it cannot check who sent it): give true or the proxy addresses',
+  }),
   DEFAULT_TIME_ZONE: z
     .string()
     .default('UTC')

@@ -35,8 +35,8 @@ export interface HttpServerOptions {
   connectionTimeoutMs?: number;
   /** More simultaneous connections are dropped at once, with a warning in the log (default 1024). */
   maxConnections?: number;
-  /** Fastify's trustProxy: true, a hop count, or addresses/CIDRs of proxies whose X-Forwarded-* are believed. */
-  trustProxy?: boolean | number | string;
+  /** Fastify's trustProxy: true, or addresses/CIDRs of proxies whose X-Forwarded-* are believed. */
+  trustProxy?: boolean | string;
   /** Readiness checks by name, run on every /readyz. More can be added with {@link HttpServer.addReadinessCheck}. */
   checks?: Record<string, ReadinessCheck>;
   /** The longest one readiness check may take before it counts as failed (default 2 s). */
@@ -74,12 +74,14 @@ export const HTTP_DEFAULTS = {
   maxConnections: 1024,
 } as const;
 
-/** TRUST_PROXY as Fastify takes it: true/false, a hop count, or comma-separated addresses/CIDRs. */
-export function parseTrustProxy(value: string | undefined): boolean | number | string {
+/**
+ * TRUST_PROXY as Fastify takes it: true/false, or comma-separated addresses/CIDRs.
+ * (Fastify ignores hop counts on purpose; config.ts refuses them.)
+ */
+export function parseTrustProxy(value: string | undefined): boolean | string {
   const v = value?.trim() ?? '';
   if (v === '' || v === 'false') return false;
   if (v === 'true') return true;
-  if (/^\d+$/.test(v)) return Number(v);
   return v;
 }
 
@@ -140,8 +142,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const fastify = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // A hop count is a number at run time; Fastify's types only name the other forms.
-    trustProxy: (options.trustProxy ?? false) as boolean | string,
+    trustProxy: options.trustProxy ?? false,
     // While closing, new requests on kept-alive connections get 503 and the connection is closed.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -177,16 +178,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       droppedSinceLog = 0;
     }
   });
-  // A socket-level failure (reset, parse error) is the client's problem, never the process's.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    log.debug({ code: error.code }, 'HTTP client error');
-    if (socket.writable && !socket.destroyed) {
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    } else {
-      socket.destroy();
-    }
-  });
+  // Malformed HTTP, header overflow and request timeouts are answered (400/431/408) and the socket
+  // closed by Fastify's clientError handler; a reset connection is simply dropped.
 
   // Which methods each path answers, for 405 + Allow on the others.
   const allowed = new Map<string, Set<string>>();

@@ -1,5 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createHttpServer, httpOptionsFromConfig, parseTrustProxy } from '../../../adapters/http/server.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { createLogger } from '../../../src/logger.ts';
 import { FAKE_SIGNING_SECRET, signature, slashCommand } from '../../fakes/slack/index.ts';
 import { startHttpBot, type HttpBot } from './bot.ts';
 
@@ -205,5 +208,27 @@ describe('one HTTP server', () => {
     await Promise.all(extra.map((s) => (s.destroyed ? undefined : new Promise((resolve) => s.once('close', resolve)))));
     expect(bot.http.dropped).toBe(3);
     expect(bot.logs.filter((l) => l.msg.startsWith('HTTP connection limit reached'))).toHaveLength(1);
+  });
+});
+
+describe('configuration', () => {
+  test('TRUST_PROXY: empty or false trusts nobody; true or addresses otherwise; a hop count is refused', () => {
+    expect([undefined, '', 'false', 'true', '10.0.0.0/8, 127.0.0.1'].map(parseTrustProxy)).toEqual([false, false, false, true, '10.0.0.0/8, 127.0.0.1']);
+    const config = loadConfig({ PORT: '8080', HTTP_MAX_CONNECTIONS: '50', HTTP_REQUEST_TIMEOUT_MS: '5000', TRUST_PROXY: '127.0.0.1' });
+    expect(httpOptionsFromConfig(config)).toEqual({ port: 8080, maxConnections: 50, requestTimeoutMs: 5000, trustProxy: '127.0.0.1' });
+    expect(() => loadConfig({ TRUST_PROXY: '1' })).toThrow(/TRUST_PROXY: a hop count is not supported/);
+    expect(() => loadConfig({ HTTP_MAX_CONNECTIONS: '0' })).toThrow(/HTTP_MAX_CONNECTIONS/);
+  });
+
+  test('behind a trusted proxy the client address comes from X-Forwarded-For, otherwise not', async () => {
+    const ips: string[] = [];
+    for (const trustProxy of [false, '127.0.0.1'] as const) {
+      const http = createHttpServer({ log: createLogger({ LOG_LEVEL: 'silent', LOG_FORMAT: 'json' }), port: 0, host: '127.0.0.1', trustProxy });
+      http.fastify.get('/ip', (request) => request.ip);
+      const port = await http.listen();
+      ips.push(await (await fetch(`http://127.0.0.1:${port}/ip`, { headers: { 'X-Forwarded-For': '203.0.113.7' } })).text());
+      await http.close();
+    }
+    expect(ips).toEqual(['127.0.0.1', '203.0.113.7']);
   });
 });
