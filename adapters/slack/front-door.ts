@@ -97,8 +97,20 @@ export function malformed(body: Record<string, unknown>): string | null {
   if (type === 'event_callback') return isObject(body.event) && typeof body.event.type === 'string' ? null : 'an event_callback without an event';
   if (typeof type !== 'string' || !INTERACTIVE.has(type)) return null;
   if (!isObject(body.user) || typeof body.user.id !== 'string') return `${type} without a user`;
-  if (type.startsWith('view_') && !isObject(body.view)) return `${type} without a view`;
-  if (type === 'block_actions' && !Array.isArray(body.actions)) return 'block_actions without actions';
+  if (type.startsWith('view_')) {
+    const view = body.view;
+    if (!isObject(view) || typeof view.callback_id !== 'string') return `${type} without a view and its callback_id`;
+    if (type === 'view_submission' && (!isObject(view.state) || !isObject(view.state.values) || !Array.isArray(view.blocks))) {
+      return 'view_submission without state values or blocks';
+    }
+  }
+  if (type === 'block_actions') {
+    const actions = body.actions;
+    if (!Array.isArray(actions) || actions.length === 0 || !actions.every((a) => isObject(a) && typeof a.action_id === 'string')) {
+      return 'block_actions without actions';
+    }
+    if (!isObject(body.container)) return 'block_actions without a container';
+  }
   return null;
 }
 

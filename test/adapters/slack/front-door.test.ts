@@ -151,11 +151,24 @@ describe('front door', () => {
     expect(r.dispatched).toHaveLength(0);
   });
 
-  test('a signed payload of a shape Slack never sends (a shortcut without a user) is 400 and never dispatched', async () => {
+  test('signed payloads of shapes Slack never sends are 400 and never dispatched', async () => {
     const r = await rig();
-    const body = `payload=${encodeURIComponent(JSON.stringify({ type: 'shortcut', team: { id: 'T0FAKETEAM1' } }))}`;
-    const res = await r.send({ kind: 'block_actions', contentType: 'application/x-www-form-urlencoded', body, payload: {} });
-    expect(res.status).toBe(400);
+    const team = { id: 'T0FAKETEAM1' };
+    const user = { id: 'U0ALICE01' };
+    const shapes = [
+      { type: 'shortcut', team },
+      { type: 'view_submission', team, user, view: {} },
+      { type: 'view_submission', team, user, view: { callback_id: 'circulate:offer-help' } },
+      { type: 'view_closed', team, user, view: { callback_id: 3 } },
+      { type: 'block_actions', team, user, actions: [{}], container: {} },
+      { type: 'block_actions', team, user, actions: [{ action_id: 'x' }] },
+    ];
+    const statuses: number[] = [];
+    for (const shape of shapes) {
+      const body = `payload=${encodeURIComponent(JSON.stringify(shape))}`;
+      statuses.push((await r.send({ kind: 'block_actions', contentType: 'application/x-www-form-urlencoded', body, payload: {} })).status);
+    }
+    expect(statuses).toEqual(shapes.map(() => 400));
     await r.work.idle();
     expect(r.dispatched).toHaveLength(0);
   });
