@@ -58,6 +58,8 @@ export class Dispatcher {
   private running: Promise<number> | null = null;
   private readonly communities = new Map<string, { platform: string; platform_id: string }>();
   private again = false;
+  /** Set by {@link releaseClaims}: a shutting-down instance claims nothing more. */
+  private closing = false;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -90,6 +92,11 @@ export class Dispatcher {
       return total;
     })();
     return this.running;
+  }
+
+  /** Resolves when no pass is running (the sends in flight have been recorded). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => 0);
   }
 
   /** When the earliest pending row becomes deliverable; null when nothing is pending. */
@@ -134,6 +141,7 @@ export class Dispatcher {
   private async pass(): Promise<number> {
     let delivered = 0;
     for (;;) {
+      if (this.closing) return delivered;
       const now = this.clock.now().toISOString();
       const platforms = [...this.ports.keys()];
       if (platforms.length === 0) return delivered;
@@ -160,7 +168,7 @@ export class Dispatcher {
       let progressed = 0;
       // Different conversations go out in parallel; each conversation stays strictly ordered.
       await forEachLimit(eligible, this.policy.concurrency ?? 8, async (row) => {
-        if (!(await this.claim(row, now))) return;
+        if (this.closing || !(await this.claim(row, now))) return;
         progressed++;
         if (await this.deliver(row)) delivered++;
       });
@@ -169,13 +177,15 @@ export class Dispatcher {
   }
 
   /**
-   * Gives back this instance's claims on rows it has not started sending, so a
-   * graceful shutdown leaves nothing waiting for a lease to end: call it after
-   * stopping `runContinuously` and awaiting the last `drain()`. Returns how many
-   * rows were released. Rows already being sent keep their lease (the running
-   * pass marks them delivered or releases them itself).
+   * For a graceful shutdown: this instance claims nothing more, and gives back
+   * its claims on rows it has not started sending, so another instance (or the
+   * next start) delivers them at once instead of after the lease. Returns how
+   * many rows were released. Rows already being sent keep their lease; await
+   * {@link idle} afterwards to let them finish (each is bounded by the port's
+   * timeout). Call it after stopping `runContinuously`.
    */
   async releaseClaims(): Promise<number> {
+    this.closing = true;
     const result = await this.db
       .updateTable('outbox')
       .set({ claimed_until: null, claimed_by: null })
@@ -216,7 +226,14 @@ export class Dispatcher {
     try {
       if (!row.send_started_at) {
         // Written before the first call: after a crash, the row says it may already be on the platform.
-        await this.db.updateTable('outbox').set({ send_started_at: this.clock.now().toISOString() }).where('id', '=', row.id).execute();
+        // Only while the claim is still ours: a shutdown may have given it back a moment ago.
+        const started = await this.db
+          .updateTable('outbox')
+          .set({ send_started_at: this.clock.now().toISOString() })
+          .where('id', '=', row.id)
+          .where('claimed_by', '=', this.instanceId)
+          .executeTakeFirst();
+        if (Number(started.numUpdatedRows) === 0) return false;
       }
       const receipt = await sendTo(port, community.platform_id, destination, message, send);
       const left = destination.kind === 'conversation' && receipt.missing?.length ? receipt.missing : null;

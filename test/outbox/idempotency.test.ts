@@ -29,10 +29,13 @@ class KeyedPort implements PlatformPort {
   readonly sent: Sent[] = [];
   hang = false;
   failWith: DeliveryError | null = null;
+  /** When set, sends wait for it: a slow platform the test lets go. */
+  gate: Promise<void> | null = null;
 
   private async deliver(to: string, send: SendOptions | undefined): Promise<DeliveryReceipt> {
     this.sent.push({ to, send });
     if (this.hang) return new Promise<DeliveryReceipt>(() => {});
+    if (this.gate) await this.gate;
     if (this.failWith) {
       const error = this.failWith;
       this.failWith = null;
@@ -167,5 +170,45 @@ describe.each(testDatabases)('outbox idempotency keys on $name', (testDb) => {
     const port = new KeyedPort();
     await new Dispatcher(database.db, new Map([['console', port]]), clock, quietLog, POLICY, 'next').drain();
     expect(port.sent.map((s) => s.send?.key)).toEqual([mine]);
+  });
+
+  it('on shutdown, releaseClaims stops claiming, lets the send in flight finish, and the rest go out at once elsewhere', async () => {
+    await queue(3);
+    const port = new KeyedPort();
+    let letGo = (): void => undefined;
+    port.gate = new Promise<void>((resolve) => (letGo = resolve));
+    const stopping = new Dispatcher(database.db, new Map([['console', port]]), clock, quietLog, { ...POLICY, concurrency: 1 }, 'stopping');
+    const pass = stopping.drain();
+    await vi.waitFor(() => expect(port.sent).toHaveLength(1));
+    expect(await stopping.releaseClaims()).toBe(0); // The one claim it holds is being sent.
+    letGo();
+    await stopping.idle();
+    await pass;
+    expect(port.sent).toHaveLength(1);
+    const after = await rows();
+    expect(after.map((r) => [r.status, r.claimed_by])).toEqual([
+      ['delivered', null],
+      ['pending', null],
+      ['pending', null],
+    ]);
+    // No lease to wait out: the next instance delivers the rest now.
+    const next = new KeyedPort();
+    expect(await new Dispatcher(database.db, new Map([['console', next]]), clock, quietLog, POLICY, 'next').drain()).toBe(2);
+  });
+
+  it('a claim given back before sending started is not sent by the old holder', async () => {
+    const [id] = await queue(1);
+    const port = new KeyedPort();
+    const dispatcher = new Dispatcher(database.db, new Map([['console', port]]), clock, quietLog, POLICY, 'old');
+    // The shutdown's release lands between the claim and the first send.
+    const claim = (dispatcher as unknown as { claim: (row: unknown, now: string) => Promise<boolean> }).claim.bind(dispatcher);
+    (dispatcher as unknown as { claim: typeof claim }).claim = async (row, now) => {
+      const ok = await claim(row, now);
+      expect(await dispatcher.releaseClaims()).toBe(1);
+      return ok;
+    };
+    await dispatcher.drain();
+    expect(port.sent).toHaveLength(0);
+    expect((await rows()).map((r) => [r.id, r.status, r.claimed_by, r.send_started_at])).toEqual([[id, 'pending', null, null]]);
   });
 });
