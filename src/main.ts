@@ -120,9 +120,10 @@ async function runPlatforms(config: Config, log: Logger, which: { slack: boolean
       ['http', () => http.close()],
       ['background', async () => stopBackground()],
       ['adapters', () => Promise.all(handles.map((h) => h.stop()))],
-      // The delivery pass under way (if any) ends; then this instance's unsent claims go back at once.
-      ['outbox', () => Promise.race([app.core.dispatcher.drain(), new Promise((resolve) => setTimeout(resolve, 4000).unref())])],
+      // This instance claims nothing more and gives back the rows it has not started sending,
+      // so the next start (or another instance) sends them at once; the sends under way finish.
       ['outbox claims', async () => log.info({ released: await app.core.dispatcher.releaseClaims() }, 'outbox claims released')],
+      ['outbox sends in flight', () => app.core.dispatcher.idle()],
       ['database', () => app.close()],
     ];
     let failed = false;
