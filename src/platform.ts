@@ -42,6 +42,10 @@ export interface PlatformPort {
 export interface SendOptions {
   key: string;
   unconfirmedSince?: Date;
+  /** What an earlier attempt saved with `checkpoint` (e.g. the thread it opened): resume from it. */
+  resume?: string;
+  /** Saves progress durably before the next step, so a retry after a crash resumes instead of repeating it. */
+  checkpoint?: (state: string) => Promise<void>;
 }
 
 /**

@@ -9,7 +9,6 @@ import {
   type APIChannel,
   type APIGuildMember,
   type APIMessage,
-  type APIThreadList,
 } from 'discord.js';
 import { createHash } from 'node:crypto';
 import type { PlatformUser } from '../../src/db/members.ts';
@@ -103,12 +102,8 @@ export function nonceFor(key: string, part: number): string {
   return `${bytes.toString('base64url')}${part.toString(36)}`.slice(0, 25);
 }
 
-/** Discord's epoch in a snowflake: ids say when they were made. */
-const DISCORD_EPOCH = 1420070400000n;
-const snowflakeTime = (id: string): number => Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
-
-/** How far before an unconfirmed attempt a thread it may have made is looked for. */
-const THREAD_MARGIN_MS = 60_000;
+/** The checkpoint an introduction saves once its thread exists: `thread:<id>`. */
+const THREAD_STATE = 'thread:';
 
 /** Adding to a thread fails with these when the user has left the server (or no longer exists). */
 const NOT_A_MEMBER = new Set([10007, 10013]);
@@ -219,8 +214,8 @@ export class DiscordPort implements PlatformPort {
     let threadId = this.pendingThreads.get(key);
     const missing: string[] = [];
     try {
-      // A restart forgot the thread an unconfirmed attempt may have made: find it rather than open a second.
-      if (!threadId && send?.unconfirmedSince) threadId = (await this.threadMadeSince(guildId, introChannelId, name, send.unconfirmedSince)) ?? undefined;
+      // A restart forgot the thread an earlier attempt opened; the outbox kept it: reuse it rather than open a second.
+      if (!threadId && send?.resume?.startsWith(THREAD_STATE)) threadId = send.resume.slice(THREAD_STATE.length);
       if (!threadId) {
         const thread = (await this.rest.post(Routes.threads(introChannelId), {
           body: {
@@ -232,6 +227,8 @@ export class DiscordPort implements PlatformPort {
         })) as APIChannel;
         threadId = thread.id;
         this.pendingThreads.set(key, threadId);
+        // Durable before anyone is added or anything posted, so a crash from here on resumes in this thread.
+        await send?.checkpoint?.(`${THREAD_STATE}${threadId}`);
       }
       for (const userId of new Set(userIds)) {
         try {
@@ -259,16 +256,6 @@ export class DiscordPort implements PlatformPort {
     const receipt = await this.post(threadId, message, guildId, undefined, send);
     this.pendingThreads.delete(key);
     return missing.length > 0 ? { ...receipt, missing } : receipt;
-  }
-
-  /** The bot's active thread of this name under the intros channel created since `since` (less a margin), if any. */
-  private async threadMadeSince(guildId: string, parentId: string, name: string, since: Date): Promise<string | null> {
-    const list = (await this.rest.get(Routes.guildActiveThreads(guildId))) as APIThreadList;
-    const mine = new Set(list.members.map((m) => m.id));
-    const after = since.getTime() - THREAD_MARGIN_MS;
-    const threads = list.threads as { id: string; parent_id?: string | null; name?: string }[];
-    const found = threads.find((t) => t.parent_id === parentId && t.name === name && mine.has(t.id) && snowflakeTime(t.id) >= after);
-    return found?.id ?? null;
   }
 
   private async dmChannel(userId: string): Promise<string> {

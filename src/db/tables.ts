@@ -165,6 +165,8 @@ export interface OutboxTable {
   claimed_by: string | null;
   /** When sending first started; set and not delivered means it may already be on the platform. */
   send_started_at: string | null;
+  /** A port's checkpoint while the row is pending (e.g. the thread it opened), handed back on retry. */
+  progress: string | null;
   last_error: string | null;
   /** JSON DeliveryReceipt once delivered. */
   receipt: string | null;

@@ -221,8 +221,9 @@ export class Dispatcher {
       await this.expandConversation(row, destination);
       return false;
     }
-    const send: SendOptions = { key: row.id };
+    const send: SendOptions = { key: row.id, checkpoint: (state) => this.checkpoint(row.id, state) };
     if (row.send_started_at) send.unconfirmedSince = new Date(row.send_started_at);
+    if (row.progress) send.resume = row.progress;
     try {
       if (!row.send_started_at) {
         // Written before the first call: after a crash, the row says it may already be on the platform.
@@ -276,6 +277,12 @@ export class Dispatcher {
       await this.release(row, String(known?.options.code ?? error), retryable, known?.options.retryAfterMs, notSent);
       return false;
     }
+  }
+
+  /** Saves a port's progress on a row while this instance still holds its claim. */
+  private async checkpoint(id: string, state: string): Promise<void> {
+    const saved = await this.db.updateTable('outbox').set({ progress: state }).where('id', '=', id).where('claimed_by', '=', this.instanceId).executeTakeFirst();
+    if (Number(saved.numUpdatedRows) === 0) throw new DeliveryError('the outbox claim was lost mid-delivery', { retryable: true, code: 'claim_lost' });
   }
 
   /** A community's platform and platform id never change, so one lookup serves every row. */

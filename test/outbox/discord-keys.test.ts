@@ -8,7 +8,8 @@ import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/server.ts';
  * Discord's half of "exactly once in practice": every message carries an
  * enforced nonce derived from its outbox key, so Discord returns the message
  * it already has; an introduction retried after a restart reuses the thread
- * the unconfirmed attempt made instead of opening a second one.
+ * its earlier attempt opened (saved as the row's checkpoint) instead of
+ * opening a second one.
  */
 
 const log = pino({ level: 'silent' });
@@ -62,29 +63,52 @@ describe('Discord deliveries keyed by the outbox row', () => {
     expect(fake.messagesIn('general')).toHaveLength(2);
   });
 
+  /** What the outbox does with a port's checkpoint: keeps the latest state for the row's next attempt. */
+  const outboxRow = () => {
+    const row: { progress?: string } = {};
+    return { row, checkpoint: async (state: string) => void (row.progress = state) };
+  };
+
   it('an introduction retried after a restart reuses its thread and its message', async () => {
+    const { row, checkpoint } = outboxRow();
     const startedAt = new Date();
-    const first = await newPort().openConversation!(guildId, users, 'Alice and Bob', intro, { key: KEY });
-    const again = await newPort().openConversation!(guildId, users, 'Alice and Bob', intro, { key: KEY, unconfirmedSince: startedAt });
+    const first = await newPort().openConversation!(guildId, users, 'Alice and Bob', intro, { key: KEY, checkpoint });
+    expect(row.progress).toBe(`thread:${first.channelId}`);
+    const again = await newPort().openConversation!(guildId, users, 'Alice and Bob', intro, { key: KEY, unconfirmedSince: startedAt, resume: row.progress, checkpoint });
     expect(again).toEqual(first);
     expect(threadsMade()).toHaveLength(1);
     expect(fake.messagesIn(first.channelId)).toHaveLength(1);
   });
 
-  it('a thread made by an attempt that died before posting is reused, and the introduction posted there once', async () => {
+  it('a thread opened by an attempt that died before posting is reused, and the introduction posted there once', async () => {
+    const { row, checkpoint } = outboxRow();
     const startedAt = new Date();
     fake.injectError({ route: /\/channels\/\d+\/messages$/, method: 'POST', times: 1, status: 403, body: { code: 50013, message: 'Missing Permissions' } });
-    await expect(newPort().openConversation!(guildId, users, 'Alice and Bob', intro, { key: KEY })).rejects.toThrow();
-    const receipt = await newPort().openConversation!(guildId, users, 'Alice and Bob', intro, { key: KEY, unconfirmedSince: startedAt });
+    await expect(newPort().openConversation!(guildId, users, 'Alice and Bob', intro, { key: KEY, checkpoint })).rejects.toThrow();
+    const receipt = await newPort().openConversation!(guildId, users, 'Alice and Bob', intro, { key: KEY, unconfirmedSince: startedAt, resume: row.progress, checkpoint });
     expect(threadsMade()).toHaveLength(1);
     expect(fake.messagesIn(receipt.channelId)).toHaveLength(1);
     expect(fake.threadMembersOf(receipt.channelId).sort()).toEqual([...users, fake.botUser.id].sort());
   });
 
-  it('a first attempt never looks for an old thread: the same pair can be introduced twice on purpose', async () => {
+  it('two introductions with the same title never share a thread', async () => {
+    const a = outboxRow();
+    const b = outboxRow();
+    const carol = fake.user('carol').id;
+    await newPort().openConversation!(guildId, users, 'Your pairing', intro, { key: KEY, checkpoint: a.checkpoint });
+    // Another pair's row, retried after a restart, with the same title: it must open its own thread.
+    const other = await newPort().openConversation!(guildId, [users[0]!, carol], 'Your pairing', intro, {
+      key: 'another-row',
+      unconfirmedSince: new Date(),
+      checkpoint: b.checkpoint,
+    });
+    expect(threadsMade()).toHaveLength(2);
+    expect(fake.threadMembersOf(other.channelId).sort()).toEqual([users[0]!, carol, fake.botUser.id].sort());
+  });
+
+  it('a first attempt opens a new thread: the same pair can be introduced twice on purpose', async () => {
     await newPort().openConversation!(guildId, users, 'Alice and Bob', intro, { key: KEY });
     await newPort().openConversation!(guildId, users, 'Alice and Bob', intro, { key: 'another-row' });
     expect(threadsMade()).toHaveLength(2);
-    expect(fake.calls.filter((c) => c.path.endsWith('/threads/active'))).toHaveLength(0);
   });
 });

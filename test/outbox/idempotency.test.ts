@@ -52,7 +52,9 @@ class KeyedPort implements PlatformPort {
     return this.deliver(userId, send);
   }
 
-  openConversation(_c: string, userIds: string[], _t: string, _m: Message, send?: SendOptions): Promise<DeliveryReceipt> {
+  /** Like a port that opens a place first: saves it as the row's checkpoint, then posts. */
+  async openConversation(_c: string, userIds: string[], _t: string, _m: Message, send?: SendOptions): Promise<DeliveryReceipt> {
+    await send?.checkpoint?.(send.resume ?? `opened:${userIds.join('+')}`);
     return this.deliver(userIds.join('+'), send);
   }
 }
@@ -115,6 +117,9 @@ describe.each(testDatabases)('outbox idempotency keys on $name', (testDb) => {
     expect(await restarted.drain()).toBe(2);
     expect(port.sent.map((s) => s.send?.key).sort()).toEqual([...ids].sort());
     expect(port.sent.map((s) => s.send?.unconfirmedSince?.toISOString())).toEqual([startedAt, startedAt]);
+    // What the dead instance had opened before it died is handed back, so the retry resumes there.
+    expect(dead.sent.map((s) => s.send?.resume)).toEqual([undefined, undefined]);
+    expect(port.sent.map((s) => s.send?.resume).sort()).toEqual(['opened:a0+b0', 'opened:a1+b1']);
     expect((await rows()).every((r) => r.status === 'delivered')).toBe(true);
   });
 
