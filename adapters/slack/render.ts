@@ -48,14 +48,21 @@ const ZWSP = '\u200B';
  * a member shows as typed instead of formatting. Slack only formats a marker that touches a word
  * boundary (start, whitespace or punctuation) on its outer side and text on its inner side; a
  * zero-width space on both sides is neither. Slack documents no escape for these markers, so this
- * is the usual workaround; the characters shown are unchanged. A `>` starting a line (a quote) is
+ * is the usual workaround; the characters shown are unchanged. Markers inside a word stay as they are. A `>` starting a line (a quote) is
  * fenced the same way. Formatting the core asks for comes only from bold/italic spans.
  */
 export function inertText(text: string): string {
   return escapeText(text)
-    .replace(/[*_~`]/g, (m) => `${ZWSP}${m}${ZWSP}`)
+    .replace(/[*_~`]/g, (m, at: number, all: string) => (m !== '`' && WORDY.test(all[at - 1] ?? '') && WORDY.test(all[at + 1] ?? '') ? m : `${ZWSP}${m}${ZWSP}`))
     .replace(/(^|\n)&gt;/g, `$1${ZWSP}&gt;`);
 }
+
+/**
+ * A marker between two letters or digits (prompt_channel, a*b) can neither open nor close
+ * formatting on Slack, so it is left alone: text copied from a message (a usage line, a
+ * key=value example) then pastes back exactly.
+ */
+const WORDY = /^[\p{L}\p{N}]$/u;
 
 /** Cuts plain text to `max` characters, ending with an ellipsis when anything was cut. */
 export function trimPlain(text: string, max: number): string {

@@ -45,6 +45,13 @@ describe('Slack mrkdwn in member text', () => {
     expect(renderSpans(spans('> quoted'))).toBe('\u200B&gt; quoted');
   });
 
+  it('leaves markers inside words alone, so usage lines copy and paste back exactly', () => {
+    const usage = '/network-admin setup prompt_channel=#general prompt_day=monday time_zone=Europe/London';
+    expect(renderSpans(spans(usage))).toBe(usage);
+    expect(renderSpans(spans('snake_case and 2*3'))).toBe('snake_case and 2*3');
+    expect(renderSpans(spans('_x_'))).toBe('\u200B_\u200Bx\u200B_\u200B');
+  });
+
   it('the core\'s bold and italic still render', () => {
     expect(renderSpans(spans(b('Topic'), ' ', i('why')))).toBe('*Topic* _why_');
     expect(formatted(renderSpans(spans(b('Topic'), ' and ', i('why'))))).toEqual(['*Topic*', '_why_']);
