@@ -351,6 +351,8 @@ export class FakeDiscord extends EventEmitter {
   private readonly nonces = new Map<string, { id: string; at: number }>();
   /** How long an enforced nonce returns its message instead of a new one (Discord: "the past few minutes"). */
   nonceWindowMs = 5 * 60_000;
+  /** Late answers: see {@link setLatency}. */
+  private latencies: { route: RegExp; method: string | null; ms: number }[] = [];
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly modalsByCustomId = new Map<string, { modal: Obj; message: Obj | null }>();
   private readonly sessions = new Map<string, Session>();
@@ -746,6 +748,15 @@ export class FakeDiscord extends EventEmitter {
    * Note @discordjs/rest retries 5xx up to `retries` (3) times before throwing
    * HTTPError, so `times <= 3` is invisible to the bot except for latency.
    */
+  /**
+   * Answers matching calls `ms` late, after they took effect: a slow Discord whose message
+   * exists while the caller still waits. `ms` 0 removes the rule for that route.
+   */
+  setLatency(opts: { route: RegExp; method?: string; ms: number }): void {
+    this.latencies = this.latencies.filter((l) => l.route.source !== opts.route.source || l.method !== (opts.method ?? null));
+    if (opts.ms > 0) this.latencies.push({ route: opts.route, method: opts.method ?? null, ms: opts.ms });
+  }
+
   injectError(opts: { route: RegExp; method?: string; times?: number; status?: number; body?: unknown }): void {
     const status = opts.status ?? 500;
     this.injections.push({
@@ -1672,7 +1683,9 @@ export class FakeDiscord extends EventEmitter {
       call.interactionId = call.params.interaction;
       this.interactions.get(call.params.interaction ?? '')?.callbacks.push(call);
     }
-    send(result);
+    const late = this.latencies.find((l) => (l.method === null || l.method === method) && l.route.test(path))?.ms ?? 0;
+    if (late > 0) setTimeout(() => send(result), late);
+    else send(result);
     this.emit('call', call);
   }
 
