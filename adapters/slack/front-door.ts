@@ -34,7 +34,7 @@ export interface FrontDoorOptions {
   log: Logger;
   /** The events endpoint path (default /slack/events). */
   path?: string;
-  /** How long after the last verified request arrived the burst counts as over (default 20 ms). */
+  /** How long after the last verified request arrived the burst counts as over (default 5 ms: requests of a burst arrive microseconds apart, while a steady stream of commands must not hold every answer back). */
   quietMs?: number;
   /** Decides per verified request, before Bolt sees it (single-workspace mode: the team must be ours). */
   gate?: (body: Record<string, unknown>) => GateDecision;
@@ -131,7 +131,7 @@ export class SlackFrontDoor implements Receiver {
 
   constructor(private readonly options: FrontDoorOptions) {
     this.path = options.path ?? '/slack/events';
-    this.quietMs = options.quietMs ?? 20;
+    this.quietMs = options.quietMs ?? 5;
     this.now = options.now ?? Date.now;
   }
 
