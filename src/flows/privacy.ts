@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
 import type { Database, MemberRow } from '../db/tables.ts';
-import type { Destination } from '../messages/model.ts';
+import type { Block, Destination, Message, Span } from '../messages/model.ts';
 import * as copy from '../messages/copy/admin.ts';
 import { transitionMatch } from '../db/matches.ts';
 import { cancelTimer } from '../scheduler/timers.ts';
@@ -119,7 +119,14 @@ export async function eraseMember(db: Kysely<Database>, communityId: string, mem
   // anyone else's introductions or history.
   const outbox = await db.selectFrom('outbox').select(['id', 'destination', 'message']).where('community_id', '=', communityId).execute();
   const who = { memberId, platformUserId };
-  const affected = outbox.filter((row) => isAboutMember(row, who, theirIds)).map((r) => r.id);
+  const affected: string[] = [];
+  for (const row of outbox) {
+    if (!isAboutMember(row, who, theirIds)) continue;
+    // A channel post (a weekly digest) is everyone's: it stays, without the buttons that act on them.
+    const kept = channelPostWithout(row, who, theirIds);
+    if (kept === null) affected.push(row.id);
+    else await db.updateTable('outbox').set({ message: kept }).where('community_id', '=', communityId).where('id', '=', row.id).execute();
+  }
   for (let i = 0; i < affected.length; i += 500) await db.deleteFrom('outbox').where('id', 'in', affected.slice(i, i + 500)).execute();
   await db
     .updateTable('members')
@@ -189,4 +196,44 @@ export function isAboutMember(row: { destination: string; message: string }, who
     return false;
   };
   return carriesId(message);
+}
+
+/**
+ * For a row posted to a channel: its message without the buttons that carry one of the member's
+ * ids (an "I can help with #N" for their ask) and with their mentions shown as "Former member",
+ * as JSON; null when the row is not a channel post.
+ */
+export function channelPostWithout(row: { destination: string; message: string }, who: Erased, theirIds: ReadonlySet<string>): string | null {
+  let destination: Destination;
+  let message: Message;
+  try {
+    destination = JSON.parse(row.destination) as Destination;
+    message = JSON.parse(row.message) as Message;
+  } catch {
+    return null;
+  }
+  if (destination.kind !== 'channel') return null;
+  const unmention = (spans: Span[]): Span[] =>
+    spans.map((span): Span => {
+      if (span.kind === 'mention' && span.platformUserId === who.platformUserId) return { kind: 'text', text: DELETED_NAME };
+      if (span.kind === 'bold' || span.kind === 'italic') return { ...span, children: unmention(span.children) };
+      return span;
+    });
+  const blocks = message.blocks
+    .map((block): Block => {
+      switch (block.kind) {
+        case 'actions':
+          return { ...block, buttons: block.buttons.filter((b) => !theirIds.has(b.payload)) };
+        case 'paragraph':
+          return { ...block, spans: unmention(block.spans) };
+        case 'list':
+          return { ...block, items: block.items.map(unmention) };
+        case 'fields':
+          return { ...block, fields: block.fields.map((f) => ({ ...f, value: unmention(f.value) })) };
+        default:
+          return block;
+      }
+    })
+    .filter((block) => block.kind !== 'actions' || block.buttons.length > 0);
+  return JSON.stringify({ ...message, blocks });
 }

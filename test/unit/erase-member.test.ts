@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core.ts';
-import { isAboutMember } from '../../src/flows/privacy.ts';
+import { channelPostWithout, isAboutMember } from '../../src/flows/privacy.ts';
 import { enqueue } from '../../src/outbox/outbox.ts';
 import { p } from '../../src/messages/build.ts';
 import { testDatabases } from '../support/databases.ts';
@@ -73,5 +73,28 @@ describe('isAboutMember', () => {
     expect(isAboutMember(row(toAnn, { blocks: [{ kind: 'actions', buttons: [{ actionId: 'x', label: 'Yes', payload: 'match-1' }] }] }), who, new Set(['match-1']))).toBe(true);
     expect(isAboutMember(row(toAnn, { blocks: [{ kind: 'paragraph', spans: [{ kind: 'text', text: 'e' }, { kind: 'text', text: 'm-e is here' }] }] }), who, new Set(['match-1']))).toBe(false);
     expect(isAboutMember(row({ kind: 'channel', channelId: 'e' }, { blocks: [{ kind: 'heading', text: 'e' }] }), who, new Set())).toBe(false);
+  });
+});
+
+describe('channel posts stay when a member erases their data', () => {
+  const who = { memberId: 'm-e', platformUserId: 'e' };
+  it('a weekly digest loses only the button for their ask and their mention', () => {
+    const digest = {
+      blocks: [
+        { kind: 'heading', text: 'Weekly digest' },
+        { kind: 'paragraph', spans: [{ kind: 'mention', platformUserId: 'e', name: 'e' }, { kind: 'text', text: ' and ' }, { kind: 'mention', platformUserId: 'ann', name: 'Ann' }] },
+        { kind: 'actions', buttons: [{ actionId: 'digest.help', label: 'I can help with #1', payload: 'req-e' }, { actionId: 'digest.help', label: 'I can help with #2', payload: 'req-ann' }] },
+        { kind: 'actions', buttons: [{ actionId: 'digest.help', label: 'I can help with #3', payload: 'req-e2' }] },
+      ],
+    };
+    const row = { destination: JSON.stringify({ kind: 'channel', channelId: 'C1' }), message: JSON.stringify(digest) };
+    expect(isAboutMember(row, who, new Set(['req-e', 'req-e2']))).toBe(true);
+    const kept = JSON.parse(channelPostWithout(row, who, new Set(['req-e', 'req-e2']))!) as typeof digest;
+    expect(kept.blocks).toEqual([
+      digest.blocks[0],
+      { kind: 'paragraph', spans: [{ kind: 'text', text: 'Former member' }, { kind: 'text', text: ' and ' }, { kind: 'mention', platformUserId: 'ann', name: 'Ann' }] },
+      { kind: 'actions', buttons: [{ actionId: 'digest.help', label: 'I can help with #2', payload: 'req-ann' }] },
+    ]);
+    expect(channelPostWithout({ destination: JSON.stringify({ kind: 'private', memberId: 'm-ann', platformUserId: 'ann' }), message: row.message }, who, new Set())).toBeNull();
   });
 });
