@@ -4,8 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { signedHeaders, slashCommand } from '../test/fakes/slack/signing.ts';
+import { createPostgresDatabase } from '../test/support/databases.ts';
 import { BOT_V8_FLAGS, buildChildren, machine, percentile, spawnChild, type Child } from './lib/children.ts';
 import { recordRun } from './lib/readme-section.ts';
 import { BENCH_USERS, benchUserId, type Answer, type Memory } from './lib/slack-shared.ts';
@@ -153,23 +153,7 @@ async function phase(app: Child, fake: Child, fakeUrl: string, label: string, sl
 /** A scratch PostgreSQL database for the bot, or null when no server is configured. */
 async function scratchPostgres(): Promise<{ url: string; drop(): Promise<void> } | null> {
   const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  if (!base) return null;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS circulate_bench WITH (FORCE)');
-  await admin.query('CREATE DATABASE circulate_bench');
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = '/circulate_bench';
-  return {
-    url: url.toString(),
-    async drop() {
-      const again = new pg.Client({ connectionString: base });
-      await again.connect();
-      await again.query('DROP DATABASE IF EXISTS circulate_bench WITH (FORCE)');
-      await again.end();
-    },
-  };
+  return base ? createPostgresDatabase(base, 'circulate_bench') : null;
 }
 
 async function main(): Promise<void> {

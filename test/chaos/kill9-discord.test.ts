@@ -1,16 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
 import type { Actor } from '../../src/core.ts';
 import { openDatabase, type Db } from '../../src/db/database.ts';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/server.ts';
+import { scratchDatabases } from '../support/databases.ts';
 import { quietLog, testConfig } from '../support/harness.ts';
 
 /**
@@ -26,43 +25,9 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const username = (i: number): string => `member${i}`;
 
-interface Backend {
-  name: string;
-  create(): Promise<{ url: string; drop: () => Promise<void> }>;
-}
+const backends = scratchDatabases('circulate-kill9d');
 
-const sqlite: Backend = {
-  name: 'sqlite',
-  async create() {
-    const dir = mkdtempSync(join(tmpdir(), 'circulate-kill9-discord-'));
-    return { url: join(dir, 'circulate.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  },
-};
-
-const pgBase = process.env.TEST_DATABASE_URL;
-const postgres: Backend = {
-  name: 'postgres',
-  async create() {
-    const name = `circulate_kill9d_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgBase });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(pgBase!);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      drop: async () => {
-        const cleanup = new pg.Client({ connectionString: pgBase });
-        await cleanup.connect();
-        await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await cleanup.end();
-      },
-    };
-  },
-};
-
-describe.each(pgBase ? [sqlite, postgres] : [sqlite])('kill -9 during a 50-introduction round on Discord ($name)', (backend) => {
+describe.each(backends)('kill -9 during a 50-introduction round on Discord ($name)', (backend) => {
   let fake: FakeDiscord;
   let dbUrl: string;
   let drop: () => Promise<void>;
