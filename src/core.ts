@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from './clock.ts';
 import { actionHandlers, commandsByName, forms } from './commands/registry.ts';
 import { commandTextTooLong } from './commands/text.ts';
-import type { HandlerContext, Invocation, Result } from './commands/types.ts';
+import type { HandlerContext, Invocation, Result } from './handler.ts';
 import type { Config } from './config.ts';
 import { ensureCommunity, getCommunity } from './db/communities.ts';
 import { claimEvent } from './db/events.ts';

@@ -4,7 +4,8 @@ import { CAREER_STAGES, ROLE_FOCUSES, type AvailabilitySlot } from '../matching/
 import { ROLE_LABELS } from '../messages/copy/practice.ts';
 import type { Form } from '../messages/model.ts';
 import { firstWord } from './text.ts';
-import type { CommandDefinition, FormHandler } from './types.ts';
+import type { FormHandler } from '../handler.ts';
+import type { CommandDefinition } from './types.ts';
 import { AVAILABILITY_WORDS, availabilityOf, careerStageOf, ROLE_WORDS, roleFocusOf, STAGE_WORDS } from './vocab.ts';
 
 /** `/interview-practice`: join the pool for a reciprocal mock interview; `leave`. */

@@ -7,7 +7,8 @@ import * as copy from '../messages/copy/intro.ts';
 import type { Form } from '../messages/model.ts';
 import { takeMemberRef } from './member-ref.ts';
 import { fieldIssues, describeIssues, firstWord, memberText, numberSuffix } from './text.ts';
-import type { CommandDefinition, FormHandler, HandlerContext, Invocation, Result } from './types.ts';
+import type { FormHandler, HandlerContext, Invocation, Result } from '../handler.ts';
+import type { CommandDefinition } from './types.ts';
 
 /** `/intro-request`: ask for a short, specific informational interview; `list`; `cancel N`. */
 

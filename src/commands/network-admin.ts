@@ -14,7 +14,8 @@ import { WEEKDAYS, type CommunitySettings } from '../settings.ts';
 import { renderChart } from '../stats/chart.ts';
 import { takeMemberRef } from './member-ref.ts';
 import { describeIssues, fieldIssues, firstWord, memberText, parseKeyValues } from './text.ts';
-import type { CommandDefinition, FormHandler, HandlerContext, Invocation, Result } from './types.ts';
+import type { FormHandler, HandlerContext, Invocation, Result } from '../handler.ts';
+import type { CommandDefinition } from './types.ts';
 
 /** `/network-admin`: the moderators' tools. The core refuses non-moderators before any of this runs. */
 

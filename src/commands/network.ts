@@ -15,7 +15,8 @@ import { CAREER_STAGES } from '../matching/types.ts';
 import * as copy from '../messages/copy/network.ts';
 import type { Form, Message } from '../messages/model.ts';
 import { fieldIssues, describeIssues, firstWord, memberText, parseKeyValues } from './text.ts';
-import type { CommandDefinition, FormHandler, HandlerContext, Invocation, Result } from './types.ts';
+import type { FormHandler, HandlerContext, Invocation, Result } from '../handler.ts';
+import type { CommandDefinition } from './types.ts';
 import { availabilityOf, careerStageOf, STAGE_WORDS } from './vocab.ts';
 
 /** `/network`: profile, pause, resume, matches and help. */

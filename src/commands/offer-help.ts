@@ -4,7 +4,8 @@ import { UserError } from '../errors.ts';
 import * as copy from '../messages/copy/offer.ts';
 import type { Form } from '../messages/model.ts';
 import { fieldIssues, describeIssues, firstWord, memberText, numberSuffix } from './text.ts';
-import type { CommandDefinition, FormHandler, HandlerContext, Invocation, Result } from './types.ts';
+import type { FormHandler, HandlerContext, Invocation, Result } from '../handler.ts';
+import type { CommandDefinition } from './types.ts';
 
 /** `/offer-help`: offer help on a topic; `list`; `withdraw N`. Empty text opens the form. */
 

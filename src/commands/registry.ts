@@ -20,7 +20,8 @@ import { introForm, introFormHandler, introRequest } from './intro-request.ts';
 import { createNetworkCommand, profileForm, profileFormHandler } from './network.ts';
 import { offerForm, offerFormHandler, offerHelp } from './offer-help.ts';
 import { fieldIssues, describeIssues, memberText } from './text.ts';
-import type { ActionHandler, CommandDefinition, FormHandler } from './types.ts';
+import type { ActionHandler, FormHandler } from '../handler.ts';
+import type { CommandDefinition } from './types.ts';
 
 /**
  * Every command, form and button the core understands, each defined once. Adapters

@@ -1,5 +1,5 @@
 import { DAY } from '../clock.ts';
-import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
+import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { getMember, updateMember } from '../db/members.ts';
 import { getMatch, getParticipants, recordMatchEvent } from '../db/matches.ts';
 import type { CommunityRow, MemberRow, ParticipantRow } from '../db/tables.ts';

@@ -1,4 +1,4 @@
-import type { HandlerContext, Invocation } from '../commands/types.ts';
+import type { HandlerContext, Invocation } from '../handler.ts';
 import { parseList } from '../db/json.ts';
 import { matchesForMember } from '../db/matches.ts';
 import { listActiveOffers } from '../db/offers.ts';

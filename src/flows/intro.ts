@@ -1,5 +1,5 @@
 import { DAY, HOUR } from '../clock.ts';
-import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
+import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { getMember } from '../db/members.ts';
 import { createMatch, getMatch, getParticipants, matchesForRequest, transitionMatch } from '../db/matches.ts';
 import { createRequest, getRequest, listOpenRequests, transitionRequest } from '../db/requests.ts';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
+import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { createMatch, recordMatchEvent } from '../db/matches.ts';
 import { nextRef } from '../db/refs.ts';
 import type { CommunityRow, MeetupRow, MemberRow } from '../db/tables.ts';

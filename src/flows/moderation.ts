@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
+import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { parseList } from '../db/json.ts';
 import { getMember, updateMember } from '../db/members.ts';
 import { connectionsQuery, getParticipants, transitionMatch } from '../db/matches.ts';

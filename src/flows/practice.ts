@@ -1,6 +1,6 @@
 import { DAY } from '../clock.ts';
 import { recordFeedbackOnce } from '../db/feedback.ts';
-import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
+import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { parseList } from '../db/json.ts';
 import { getMember } from '../db/members.ts';
 import { createMatch, getMatch, getParticipants } from '../db/matches.ts';

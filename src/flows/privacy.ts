@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
+import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import type { Database, MemberRow } from '../db/tables.ts';
 import type { Block, Destination, Message, Span } from '../messages/model.ts';
 import * as copy from '../messages/copy/admin.ts';

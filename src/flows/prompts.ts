@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { HandlerContext } from '../commands/types.ts';
+import type { HandlerContext } from '../handler.ts';
 import type { CommunityRow, Database } from '../db/tables.ts';
 import { newId } from '../ids.ts';
 import * as copy from '../messages/copy/rhythm.ts';

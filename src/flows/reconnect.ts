@@ -1,4 +1,4 @@
-import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
+import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { connectionsQuery } from '../db/matches.ts';
 import * as copy from '../messages/copy/rhythm.ts';
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { HandlerContext, Invocation, Result } from '../commands/types.ts';
+import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { isAvailable, updateMember } from '../db/members.ts';
 import { createMatch } from '../db/matches.ts';
 import type { CommunityRow, MemberRow } from '../db/tables.ts';

@@ -1,4 +1,4 @@
-import type { HandlerContext } from '../commands/types.ts';
+import type { HandlerContext } from '../handler.ts';
 import type { CommunityRow } from '../db/tables.ts';
 import { expireCheckins, remindCheckins, sendCheckins, TIMER_CHECKIN_EXPIRE, TIMER_CHECKIN_REMINDER } from '../flows/checkin.ts';
 import { expireInvitation, TIMER_CHECKIN, TIMER_RESPONSE_DUE } from '../flows/intro.ts';

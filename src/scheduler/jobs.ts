@@ -1,4 +1,4 @@
-import type { HandlerContext } from '../commands/types.ts';
+import type { HandlerContext } from '../handler.ts';
 import type { CommunityRow } from '../db/tables.ts';
 import { postPromptAndDigest, postReconnectInvite } from '../flows/prompts.ts';
 import { announceRound, runRound } from '../flows/rounds.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { HandlerContext } from '../commands/types.ts';
+import type { HandlerContext } from '../handler.ts';
 import type { Config } from '../config.ts';
 import type { CommunityRow, Database } from '../db/tables.ts';
 import type { Logger } from '../logger.ts';
