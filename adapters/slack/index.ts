@@ -83,7 +83,7 @@ export function slackOptionsFromEnv(config: Config, env: Record<string, string |
   };
 }
 
-/** True when the environment configures Slack at all (main.ts starts the adapter then). */
+/** True when the environment configures Slack at all (bin/circulate.ts starts the adapter then). */
 export function slackConfigured(options: Pick<SlackOptions, 'signingSecret' | 'botToken' | 'clientId' | 'appToken'>): boolean {
   return Boolean(options.signingSecret && (options.botToken || options.clientId));
 }

@@ -13,7 +13,7 @@ import { scratchDatabases } from '../support/databases.ts';
 import { quietLog, testConfig } from '../support/harness.ts';
 
 /**
- * Chaos on Discord: the real bot process (src/main.ts under tsx) delivers a
+ * Chaos on Discord: the real bot process (bin/circulate.ts under tsx) delivers a
  * 50-introduction pairing round as private threads in the intros channel of
  * the fake Discord, which answers message creation late. The process is
  * killed with SIGKILL mid-delivery and started again. Each pair must end up
@@ -67,7 +67,7 @@ describe.each(backends)('kill -9 during a 50-introduction round on Discord ($nam
   }
 
   function startBot(): ChildProcess {
-    const child = fork(join(ROOT, 'src', 'main.ts'), [], {
+    const child = fork(join(ROOT, 'bin', 'circulate.ts'), [], {
       cwd,
       execArgv: ['--import', TSX],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

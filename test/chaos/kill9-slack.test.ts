@@ -13,7 +13,7 @@ import { scratchDatabases } from '../support/databases.ts';
 import { quietLog, testConfig } from '../support/harness.ts';
 
 /**
- * Chaos: the real bot process (src/main.ts under tsx, as `npm run dev` runs it)
+ * Chaos: the real bot process (bin/circulate.ts under tsx, as `npm run dev` runs it)
  * delivers a 50-introduction pairing round to the fake Slack, which answers
  * chat.postMessage late, so posts have landed while the bot still waits. The
  * process is killed with SIGKILL mid-delivery and started again. Every
@@ -70,7 +70,7 @@ describe.each(backends)('kill -9 during a 50-introduction round on $name', (back
   }
 
   function startBot(): ChildProcess {
-    const child = fork(join(ROOT, 'src', 'main.ts'), [], {
+    const child = fork(join(ROOT, 'bin', 'circulate.ts'), [], {
       cwd,
       execArgv: ['--import', TSX],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

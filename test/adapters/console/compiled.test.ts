@@ -15,8 +15,8 @@ describe('the compiled build that npm start runs', () => {
   it('builds and plays the demo exactly as the TypeScript source does', { timeout: 240_000 }, () => {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'pipe', timeout: 200_000 });
     const input = readFileSync(join(ROOT, 'examples', 'demo.txt'));
-    const compiled = spawnSync(process.execPath, ['--max-semi-space-size=4', 'dist/src/main.js', ...ARGS], { cwd: ROOT, input, encoding: 'utf8', env, timeout: 60_000 });
-    const source = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...ARGS], { cwd: ROOT, input, encoding: 'utf8', env, timeout: 60_000 });
+    const compiled = spawnSync(process.execPath, ['--max-semi-space-size=4', 'dist/bin/circulate.js', ...ARGS], { cwd: ROOT, input, encoding: 'utf8', env, timeout: 60_000 });
+    const source = spawnSync(process.execPath, ['--import', 'tsx', 'bin/circulate.ts', ...ARGS], { cwd: ROOT, input, encoding: 'utf8', env, timeout: 60_000 });
     expect(compiled.status).toBe(0);
     expect(compiled.stdout).toContain('== Introduction ==');
     expect(compiled.stdout).toBe(source.stdout);

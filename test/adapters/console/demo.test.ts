@@ -9,7 +9,7 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 function runDemo(): { stdout: string; stderr: string; status: number | null } {
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'src/main.ts', '--seed', '42', '--start', '2026-01-05T09:00:00Z', '--database', ':memory:'],
+    ['--import', 'tsx', 'bin/circulate.ts', '--seed', '42', '--start', '2026-01-05T09:00:00Z', '--database', ':memory:'],
     {
       cwd: ROOT,
       input: readFileSync(join(ROOT, 'examples', 'demo.txt')),

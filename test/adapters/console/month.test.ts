@@ -9,7 +9,7 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 describe('a month of a community on the console', () => {
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'src/main.ts', '--seed', '7', '--start', '2026-01-05T10:00:00Z', '--database', ':memory:', '--moderator', 'Mia'],
+    ['--import', 'tsx', 'bin/circulate.ts', '--seed', '7', '--start', '2026-01-05T10:00:00Z', '--database', ':memory:', '--moderator', 'Mia'],
     {
       cwd: ROOT,
       input: readFileSync(join(ROOT, 'examples', 'month.txt')),

@@ -8,7 +8,7 @@ import { createLogger } from '../../../src/logger.ts';
 import { FAKE_SIGNING_SECRET, botSender, startFakeSlackApi, type FakeSlackApi, type FakeSlackApiOptions } from '../../fakes/slack/index.ts';
 
 /**
- * A Circulate process on Slack for the HTTP tests, composed as src/main.ts
+ * A Circulate process on Slack for the HTTP tests, composed as bin/circulate.ts
  * does: one HTTP server, the Slack adapter's routes registered on it, the
  * database as a readiness check. Every log line is kept in `logs`.
  */

@@ -8,7 +8,7 @@ import { afterEach, expect, test } from 'vitest';
 import { FAKE_SIGNING_SECRET, botSender, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../../fakes/slack/index.ts';
 
 /**
- * The real bot process (src/main.ts) against the fake Slack: it stops like a
+ * The real bot process (bin/circulate.ts) against the fake Slack: it stops like a
  * service on SIGTERM, finishing the command in flight first.
  */
 
@@ -39,7 +39,7 @@ test('SIGTERM: the command in flight is answered, outbox claims are released, th
   dir = mkdtempSync(join(tmpdir(), 'circulate-service-'));
   const port = await freePort();
   const lines: { msg?: string; level?: number }[] = [];
-  child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], {
+  child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/circulate.ts')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
