@@ -6,7 +6,7 @@ import { message, p } from '../../../src/messages/build.ts';
 import type { DeliveryReceipt } from '../../../src/messages/model.ts';
 import { DeliveryError } from '../../../src/platform.ts';
 import { platformPortContract } from '../../contract/platform-port.contract.ts';
-import { startFakeSlackApi, type FakeMessage, type FakeSlackApi } from '../../fakes/slack/index.ts';
+import { startFakeSlackApi, type FakeMessage, type FakeSlackApi, type RecordedCall } from '../../fakes/slack/index.ts';
 import { silentLogger } from './harness.ts';
 
 /**
@@ -33,10 +33,33 @@ function slackPings(msg: FakeMessage): string[] {
   return [...found];
 }
 
-function find(fake: FakeSlackApi, r: DeliveryReceipt): FakeMessage {
-  const m = fake.messages.find((x) => x.channel === r.channelId && x.ts === r.messageId);
-  if (!m) throw new Error(`no message ${r.channelId}/${r.messageId}`);
-  return m;
+/** The chat.postMessage that created this message, or the chat.update that last changed it. */
+function lastCallFor(fake: FakeSlackApi, r: DeliveryReceipt): RecordedCall {
+  const calls = fake.calls.filter(
+    (c) =>
+      c.response.ok === true &&
+      ((c.method === 'chat.postMessage' && c.response.channel === r.channelId && c.response.ts === r.messageId) ||
+        (c.method === 'chat.update' && c.args.channel === r.channelId && c.args.ts === r.messageId)),
+  );
+  if (!calls.length) throw new Error(`no call posted ${r.channelId}/${r.messageId}`);
+  return calls.at(-1)!;
+}
+
+/** Every text object inside the blocks, in order; the top-level `text` only when there are none. */
+function blockKitText(args: Record<string, unknown>): string {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'text' && typeof value === 'string') texts.push(value);
+        else walk(value);
+      }
+    }
+  };
+  const blocks = Array.isArray(args.blocks) ? args.blocks : [];
+  walk(blocks);
+  return blocks.length ? texts.join('\n') : String(args.text ?? '');
 }
 
 platformPortContract('slack', async () => {
@@ -47,11 +70,10 @@ platformPortContract('slack', async () => {
     communityPlatformId: fake.team.id,
     users: ['U0ANN0001', 'U0BEN0001'],
     channelId: 'C0GENERAL1',
-    textOf: async (r) => {
-      const m = find(fake, r);
-      return [m.text, JSON.stringify(m.blocks ?? [])].join('\n');
-    },
-    pingsOf: async (r) => slackPings(find(fake, r)),
+    // What Slack shows: the Block Kit of the last call that posted or edited this message,
+    // as the fake Slack received it (the `text` fallback only when there are no blocks).
+    textOf: async (r) => blockKitText(lastCallFor(fake, r).args),
+    pingsOf: async (r) => slackPings(lastCallFor(fake, r).args as FakeMessage),
     close: () => fake.close(),
   };
 });
