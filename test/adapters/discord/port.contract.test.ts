@@ -33,7 +33,13 @@ async function discordPortUnderTest(introChannel: boolean): Promise<PortUnderTes
     communityPlatformId: fake.guild().id,
     users: [fake.user('alice').id, fake.user('bob').id],
     channelId: fake.channel('general').id as string,
-    textOf: async (r) => String(fake.messages.get(r.messageId)?.content ?? ''),
+    // What Discord shows: the content of the last payload the fake received that created or
+    // edited this message (POST, then any PATCH), not the fake's stored copy.
+    textOf: async (r) => {
+      const calls = fake.calls.filter((c) => c.messageId === r.messageId && c.status < 300 && (c.method === 'POST' || c.method === 'PATCH'));
+      if (!calls.length) throw new Error(`no call created or edited message ${r.messageId}`);
+      return String((calls.at(-1)!.body as { content?: unknown } | undefined)?.content ?? '');
+    },
     pingsOf: async (r) => {
       const pings = fake.pingsOf(creatingCall(r));
       return [...pings.users, ...(pings.everyone ? ['everyone'] : []), ...pings.roles.map((id) => `role:${id}`)];
