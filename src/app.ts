@@ -12,6 +12,9 @@ import { matchingThread } from './matching/index.ts';
 import { Dispatcher, DEFAULT_RETRY_POLICY, type RetryPolicy } from './outbox/dispatcher.ts';
 import type { PlatformPort } from './platform.ts';
 
+/** How often the platforms are asked whether remembered moderators still are ones (demoted ones stop getting reports). */
+export const MODERATOR_RECHECK_MS = 5 * 60_000;
+
 /** The composition root: one database, one core, the platform ports, and the background loop. */
 export interface App {
   core: Core;
@@ -102,12 +105,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     health,
     startBackground() {
       let busy = false;
+      let moderatorsCheckedAt = -Infinity;
       const tick = async (): Promise<void> => {
         if (busy) return;
         busy = true;
         try {
           await prewarmMatching();
           await core.tick();
+          const now = options.clock.now().getTime();
+          if (now - moderatorsCheckedAt >= MODERATOR_RECHECK_MS) {
+            moderatorsCheckedAt = now;
+            await core.recheckModerators(ports);
+          }
         } catch (error) {
           if (isDatabaseUnavailable(error)) core.databaseOutage.failed(error, options.clock.now(), { task: 'background tick' });
           else options.log.error({ err: error }, 'background tick failed');

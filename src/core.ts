@@ -4,7 +4,7 @@ import { actionHandlers, commandsByName, forms } from './commands/registry.ts';
 import { commandTextTooLong } from './commands/text.ts';
 import type { HandlerContext, Invocation, Result } from './handler.ts';
 import type { Config } from './config.ts';
-import { ensureCommunity, getCommunity } from './db/communities.ts';
+import { ensureCommunity, findCommunity, getCommunity, markCommunityLeft } from './db/communities.ts';
 import { claimEvent } from './db/events.ts';
 import { DatabaseOutage, isDatabaseUnavailable } from './db/faults.ts';
 import { ensureMember, type PlatformUser } from './db/members.ts';
@@ -20,6 +20,7 @@ import { homeFor } from './flows/home.ts';
 import { TIMER_MEETUP_START } from './flows/meetups.ts';
 import { timerHandlers } from './scheduler/due.ts';
 import { ROUND_JOB } from './scheduler/jobs.ts';
+import type { PlatformPort } from './platform.ts';
 import type { Rhythm } from './scheduler/rhythm.ts';
 import { claimTimer, dueTimers } from './scheduler/timers.ts';
 import { settingsFor } from './settings.ts';
@@ -125,6 +126,36 @@ export class Core {
     return reply.reply ?? { blocks: [] };
   }
 
+  /** A workspace or server the bot joined becomes a community (or one that left comes back). */
+  async communityJoined(platform: string, platformId: string, name: string): Promise<void> {
+    await ensureCommunity(this.db, platform, platformId, name, this.clock.now());
+  }
+
+  /** The bot was removed from a workspace or server: its community stops. */
+  async communityLeft(platform: string, platformId: string): Promise<void> {
+    const community = await findCommunity(this.db, platform, platformId);
+    if (community && !community.left_at) await markCommunityLeft(this.db, community.id, this.clock.now());
+  }
+
+  /** The community's intros channel as configured (`/network-admin setup intro_channel:`), or null. */
+  async introChannelOf(platform: string, platformId: string): Promise<string | null> {
+    const community = await findCommunity(this.db, platform, platformId);
+    return community ? settingsFor(community, this.config).introChannelId : null;
+  }
+
+  /** True when Circulate knows this user as a member of the community with that platform id. */
+  async isKnownMember(platform: string, communityPlatformId: string, platformUserId: string): Promise<boolean> {
+    const known = await this.db
+      .selectFrom('members')
+      .innerJoin('communities', 'communities.id', 'members.community_id')
+      .select('members.id')
+      .where('communities.platform', '=', platform)
+      .where('communities.platform_id', '=', communityPlatformId)
+      .where('members.platform_user_id', '=', platformUserId)
+      .executeTakeFirst();
+    return Boolean(known);
+  }
+
   /**
    * Runs every durable timer due by now, each in its own transaction, claiming it
    * first so two instances (or two calls) never run one timer twice.
@@ -166,6 +197,35 @@ export class Core {
     await this.rhythm.tick(this.clock.now());
     await this.runDue();
     await this.flush();
+  }
+
+  /**
+   * Asks each platform whether the moderators a community remembers still
+   * are ones, and forgets those it says are not, so a demoted moderator who
+   * never uses Circulate again stops receiving reports. Moderators the
+   * community lists stay; an unanswered question changes nothing. Returns how
+   * many were forgotten.
+   */
+  async recheckModerators(ports: ReadonlyMap<string, PlatformPort>): Promise<number> {
+    const remembered = await this.db
+      .selectFrom('members')
+      .innerJoin('communities', 'communities.id', 'members.community_id')
+      .select(['members.id', 'members.community_id', 'members.platform_user_id', 'members.is_moderator', 'communities.platform', 'communities.platform_id'])
+      .where('members.is_moderator', '=', 1)
+      .execute();
+    let forgotten = 0;
+    for (const member of remembered) {
+      const port = ports.get(member.platform);
+      if (!port?.moderatorStatus) continue;
+      const community = await getCommunity(this.db, member.community_id);
+      if (!community) continue;
+      const platformSays = await port.moderatorStatus(member.platform_id, member.platform_user_id);
+      const listed = settingsFor(community, this.config, this.log).moderatorIds;
+      if (platformSays === false && !listed.includes(member.platform_user_id)) forgotten++;
+      await forgetDemotedModerator(this.db, member.community_id, member, platformSays, listed);
+    }
+    if (forgotten) this.log.info({ forgotten }, 'moderators the platform no longer lists were forgotten');
+    return forgotten;
   }
 
   /** The next moment anything is due (a job slot or a timer); lets the console step through time. */

@@ -30,6 +30,14 @@ export interface PlatformPort {
 
   /** Looks up a user's display name and time zone for first contact. */
   lookupUser?(communityPlatformId: string, platformUserId: string): Promise<PlatformUser | null>;
+
+  /**
+   * Whether the platform still gives this user moderator power (Slack admin or
+   * owner; Discord Manage Server or the moderator role), or undefined when it
+   * cannot tell. Lets the core drop a demoted moderator who never comes back,
+   * so reports stop reaching them.
+   */
+  moderatorStatus?(communityPlatformId: string, platformUserId: string): Promise<boolean | undefined>;
 }
 
 /**

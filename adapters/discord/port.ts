@@ -7,15 +7,12 @@ import {
   Routes,
   ThreadAutoArchiveDuration,
   type APIChannel,
+  type APIGuild,
   type APIGuildMember,
   type APIMessage,
 } from 'discord.js';
 import { createHash } from 'node:crypto';
-import type { PlatformUser } from '../../src/db/members.ts';
-import type { Logger } from '../../src/logger.ts';
-import type { DeliveryReceipt, Message } from '../../src/messages/model.ts';
-import { CONVERSATION_UNAVAILABLE, MEMBERS_GONE } from '../../src/outbox/dispatcher.ts';
-import { DeliveryError, type PlatformPort, type SendOptions } from '../../src/platform.ts';
+import { CONVERSATION_UNAVAILABLE, DeliveryError, type DeliveryReceipt, type Logger, MEMBERS_GONE, type Message, type PlatformPort, type PlatformUser, type SendOptions } from '../../src/index.ts';
 import type { DiscordOptions } from './options.ts';
 import { messageBodies, messageRequests, renderMessage } from './render.ts';
 
@@ -90,7 +87,12 @@ export interface DiscordPortOptions {
   introChannelFor?: IntroChannelLookup;
   /** The guild a channel belongs to, when known (the gateway cache); see {@link DiscordPort.attachGuildLookup}. */
   guildOfChannel?: (channelId: string) => string | null | undefined;
+  /** DISCORD_MODERATOR_ROLE_ID: members with this role moderate, as do those with Manage Server. */
+  moderatorRoleId?: string;
 }
+
+/** Administrator and Manage Server, the permissions that make a member a moderator. */
+const MODERATOR_PERMISSIONS = (1n << 3n) | (1n << 5n);
 
 /**
  * The Create Message `nonce` for an outbox key: at most 25 characters, one per
@@ -129,6 +131,7 @@ export class DiscordPort implements PlatformPort {
   private readonly defaultIntroChannelId: string | undefined;
   private introChannelFor: IntroChannelLookup | undefined;
   private guildOfChannel: DiscordPortOptions['guildOfChannel'];
+  private readonly moderatorRoleId: string | undefined;
   private readonly dmChannels = new Map<string, string>();
   /** Threads created for an introduction whose message is not delivered yet: a retry reuses them. */
   private readonly pendingThreads = new Map<string, string>();
@@ -137,6 +140,7 @@ export class DiscordPort implements PlatformPort {
     this.rest = options.rest;
     this.log = options.log;
     this.guildOfChannel = options.guildOfChannel;
+    this.moderatorRoleId = options.moderatorRoleId;
     this.defaultIntroChannelId = options.introChannelId;
     this.introChannelFor = options.introChannelFor;
     this.enableConversations();
@@ -203,6 +207,25 @@ export class DiscordPort implements PlatformPort {
       return { platformUserId, displayName: member.nick ?? member.user.global_name ?? member.user.username, timeZone: null };
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * Recomputes moderator power from the guild's roles: the owner, anyone whose
+   * roles (with @everyone) grant Administrator or Manage Server, or who has the
+   * moderator role. A member who left moderates nothing; a failed call tells nothing.
+   */
+  async moderatorStatus(guildId: string, platformUserId: string): Promise<boolean | undefined> {
+    try {
+      const guild = (await this.rest.get(Routes.guild(guildId))) as APIGuild;
+      if (guild.owner_id === platformUserId) return true;
+      const member = (await this.rest.get(Routes.guildMember(guildId, platformUserId))) as APIGuildMember;
+      if (this.moderatorRoleId && member.roles.includes(this.moderatorRoleId)) return true;
+      const held = new Set([guildId, ...member.roles]);
+      const granted = guild.roles.filter((role) => held.has(role.id)).reduce((bits, role) => bits | BigInt(role.permissions), 0n);
+      return (granted & MODERATOR_PERMISSIONS) !== 0n;
+    } catch (error) {
+      return error instanceof DiscordAPIError && error.code === 10007 ? false : undefined;
     }
   }
 
@@ -318,6 +341,7 @@ export function createDiscordPort(args: { options: DiscordOptions; log: Logger; 
     rest: args.rest ?? discordRest(args.options),
     log: args.log,
     ...(args.options.introChannelId ? { introChannelId: args.options.introChannelId } : {}),
+    ...(args.options.moderatorRoleId ? { moderatorRoleId: args.options.moderatorRoleId } : {}),
     ...(args.introChannelFor ? { introChannelFor: args.introChannelFor } : {}),
   });
 }

@@ -1,13 +1,8 @@
 import { webApi } from '@slack/bolt';
-import type { PlatformUser } from '../../src/db/members.ts';
-import type { Logger } from '../../src/logger.ts';
-import type { DeliveryReceipt, Message } from '../../src/messages/model.ts';
-import { MEMBERS_GONE } from '../../src/outbox/dispatcher.ts';
-import { RateLimiter, type LaneRule } from '../../src/outbox/rate-limiter.ts';
-import { DeliveryError, type PlatformPort, type SendOptions } from '../../src/platform.ts';
+import { DeliveryError, type DeliveryReceipt, type LaneRule, type Logger, MEMBERS_GONE, type Message, type PlatformPort, type PlatformUser, RateLimiter, type SendOptions } from '../../src/index.ts';
 import { FileUploadError, prepareFiles, shareFiles, type PreparedFile } from './files.ts';
 import { renderMessage } from './render.ts';
-import { UnknownSlackUser, UserDirectory, type SlackUser } from './users.ts';
+import { MODERATOR_RECHECK_MS, UnknownSlackUser, UserDirectory, type SlackUser } from './users.ts';
 
 type WebClient = webApi.WebClient;
 
@@ -361,10 +356,20 @@ export class SlackPort implements PlatformPort {
     throw new DeliveryError('conversations.open: no channel', { retryable: true, code: 'no_channel' });
   }
 
-  private async user(teamId: string, userId: string): Promise<SlackUser> {
+  async moderatorStatus(teamId: string, platformUserId: string): Promise<boolean | undefined> {
+    try {
+      const user = await this.user(teamId, platformUserId, MODERATOR_RECHECK_MS);
+      return user.isAdmin && !user.deleted;
+    } catch (error) {
+      // A user Slack no longer knows moderates nothing; a failed call tells nothing.
+      return error instanceof UnknownSlackUser ? false : undefined;
+    }
+  }
+
+  private async user(teamId: string, userId: string, maxAgeMs?: number): Promise<SlackUser> {
     const token = await this.token(teamId);
     // Cached users cost no call; only a real users.info waits for the lane.
-    return this.users.get(this.client, token, teamId, userId, () => this.limiter.acquire('users.info'));
+    return this.users.get(this.client, token, teamId, userId, () => this.limiter.acquire('users.info'), maxAgeMs);
   }
 
   /** Refuses, permanently, to message bots, deactivated or unknown users. */

@@ -89,4 +89,30 @@ describe.each(testDatabases)('a demoted moderator on $name', (testDb) => {
     await run(as('Zed'), 'network', 'report @Dana a report');
     expect(reportsTo('Lee')).toBe(1);
   });
+
+  it('a demoted moderator who never comes back stops receiving reports after the next check', async () => {
+    await run(as('Mia', true), 'network-admin', 'reports');
+    await run(as('Lee', true), 'network-admin', 'reports');
+    await run(as('Dana'), 'offer-help', 'archives: moving from public libraries into archives');
+    await run(as('Zed'), 'network', 'report @Dana first report');
+    expect([reportsTo('Mia'), reportsTo('Lee')]).toEqual([1, 1]);
+
+    // The platform is asked; it cannot tell about Lee and says Mia lost the role.
+    const answers = new Map<string, boolean | undefined>([['mia', false], ['lee', undefined]]);
+    const asked: string[] = [];
+    const port = Object.assign(Object.create(f.h.port) as typeof f.h.port, {
+      moderatorStatus: async (_community: string, userId: string) => {
+        asked.push(userId);
+        return answers.get(userId);
+      },
+    });
+    expect(await f.h.app.core.recheckModerators(new Map([[port.platform, port]]))).toBe(1);
+    expect(asked.sort()).toEqual(['lee', 'mia']);
+    expect([await flag('Mia'), await flag('Lee')]).toEqual([0, 1]);
+
+    await run(as('Zed'), 'network', 'report @Dana second report');
+    expect([reportsTo('Mia'), reportsTo('Lee')]).toEqual([1, 2]);
+    // Nobody is asked about a member who never moderated.
+    expect(asked).not.toContain('zed');
+  });
 });
