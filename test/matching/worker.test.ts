@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp, MATCHING_PREWARM_MS } from '../../src/app.ts';
 import type { Actor } from '../../src/core.ts';
 import { TIMER_MEETUP_START } from '../../src/flows/meetups.ts';
@@ -224,15 +224,27 @@ describe('the app and the matching thread', () => {
 });
 
 describe('the shared thread between rounds', () => {
-  it('closes after a while with nothing to do, and a round in time keeps it', async () => {
+  // The idle countdown runs on fake timers (the worker's messages do not), so the test checks
+  // when the thread closes relative to idleCloseMs, however slow the machine is.
+  it('closes after idleCloseMs with nothing to do, and a round in time keeps it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const thread = new MatchingThread({ idleCloseMs: 300 });
-    const { members, ctx } = generateCommunity(20, 14);
-    await thread.run({ kind: 'pairRound', members, ctx, opts: {} });
-    const id = thread.threadId;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await thread.run({ kind: 'pairRound', members, ctx, opts: {} });
-    expect(thread.threadId).toBe(id);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(thread.running).toBe(false);
+    try {
+      const { members, ctx } = generateCommunity(20, 14);
+      await thread.run({ kind: 'pairRound', members, ctx, opts: {} });
+      const id = thread.threadId;
+      vi.advanceTimersByTime(299);
+      expect(thread.running).toBe(true);
+      await thread.run({ kind: 'pairRound', members, ctx, opts: {} });
+      expect(thread.threadId).toBe(id);
+      // The second round started the countdown again: 299 ms more is still in time.
+      vi.advanceTimersByTime(299);
+      expect(thread.running).toBe(true);
+      vi.advanceTimersByTime(1);
+      expect(thread.running).toBe(false);
+    } finally {
+      vi.useRealTimers();
+      await thread.close();
+    }
   });
 });
