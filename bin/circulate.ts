@@ -1,13 +1,7 @@
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { ConsolePort, ConsoleSession, runConsole } from '../adapters/console/index.ts';
-import { createApp } from '../src/app.ts';
-import { ManualClock } from '../src/clock.ts';
-import { ConfigError, loadConfig, type Config } from '../src/config.ts';
-import { MigrationError } from '../src/db/migrate.ts';
-import { useSeededIds } from '../src/ids.ts';
-import { createLogger, type Logger } from '../src/logger.ts';
-import type { PlatformPort } from '../src/platform.ts';
+import { ConfigError, createApp, createLogger, loadConfig, ManualClock, MigrationError, useSeededIds, type Config, type Logger, type PlatformPort } from '../src/index.ts';
 
 /**
  * Entry point. Reads `.env` when present, validates the configuration, migrates

@@ -1,8 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { App } from '../../src/app.ts';
-import type { ManualClock } from '../../src/clock.ts';
-import type { Logger } from '../../src/logger.ts';
+import type { App, Logger, ManualClock } from '../../src/index.ts';
 import type { ConsolePort } from './port.ts';
 import type { ConsoleSession } from './session.ts';
 import { CONSOLE_HELP } from './session.ts';

@@ -1,6 +1,4 @@
-import type { PlatformUser } from '../../src/db/members.ts';
-import type { DeliveryReceipt, Message } from '../../src/messages/model.ts';
-import type { PlatformPort } from '../../src/platform.ts';
+import type { DeliveryReceipt, Message, PlatformPort, PlatformUser } from '../../src/index.ts';
 import { renderMessage } from './render.ts';
 
 /** A delivered message and who can press its buttons. */

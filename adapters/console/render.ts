@@ -1,5 +1,4 @@
-import { foldSpans, type SpanStyle } from '../../src/messages/build.ts';
-import type { Block, Form, Message, Span } from '../../src/messages/model.ts';
+import { type Block, foldSpans, type Form, type Message, type Span, type SpanStyle } from '../../src/index.ts';
 
 /**
  * Plain-text rendering for a terminal. Bold shows as *text*; member text is

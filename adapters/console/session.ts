@@ -1,8 +1,4 @@
-import type { ManualClock } from '../../src/clock.ts';
-import { parseDuration } from '../../src/clock.ts';
-import { parseKeyValues } from '../../src/commands/text.ts';
-import type { Actor, Core, Reply } from '../../src/core.ts';
-import type { Form } from '../../src/messages/model.ts';
+import { type Actor, type Core, type Form, type ManualClock, parseDuration, parseKeyValues, type Reply } from '../../src/index.ts';
 import type { ConsolePort } from './port.ts';
 import { renderForm, renderMessage } from './render.ts';
 

@@ -1,6 +1,5 @@
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
-import { AVAILABILITY_WORDS } from '../../src/commands/vocab.ts';
-import { BUILTIN_TOPICS } from '../../src/matching/topics.ts';
+import { AVAILABILITY_WORDS, BUILTIN_TOPICS } from '../../src/index.ts';
 
 /**
  * Autocomplete suggestions. They only help members type; the core decides what

@@ -8,16 +8,7 @@ import {
   type CommandInteractionOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { interviewPractice } from '../../src/commands/interview-practice.ts';
-import { introForm, introRequest } from '../../src/commands/intro-request.ts';
-import { MEETUP_SIZES, networkAdmin, setupSchema } from '../../src/commands/network-admin.ts';
-import { offerForm, offerHelp } from '../../src/commands/offer-help.ts';
-import { commands as coreCommands } from '../../src/commands/registry.ts';
-import { CAREER_STAGES, ROLE_FOCUSES } from '../../src/matching/types.ts';
-import { ROLE_LABELS } from '../../src/messages/copy/practice.ts';
-import type { Form } from '../../src/messages/model.ts';
-import type { PromptTheme } from '../../src/messages/prompts.ts';
-import { WEEKDAYS } from '../../src/settings.ts';
+import { CAREER_STAGES, commands as coreCommands, type Form, interviewPractice, introForm, introRequest, MEETUP_SIZES, networkAdmin, offerForm, offerHelp, type PromptTheme, ROLE_FOCUSES, ROLE_LABELS, setupSchema, WEEKDAYS } from '../../src/index.ts';
 
 /**
  * The core's commands as Discord slash commands with typed options, and the

@@ -1,5 +1,4 @@
-import { b, list, message, p } from '../../src/messages/build.ts';
-import type { Form, Message } from '../../src/messages/model.ts';
+import { b, type Form, list, message, type Message, p } from '../../src/index.ts';
 
 /**
  * The few sentences only the Discord adapter says: platform situations the core

@@ -1,9 +1,6 @@
 import { once } from 'node:events';
 import { ChannelType, Client, Events, GatewayIntentBits, type Guild } from 'discord.js';
-import type { App } from '../../src/app.ts';
-import { ensureCommunity, findCommunity, markCommunityLeft } from '../../src/db/communities.ts';
-import type { Logger } from '../../src/logger.ts';
-import { settingsFor } from '../../src/settings.ts';
+import type { App, Logger } from '../../src/index.ts';
 import { handleInteraction, type InteractionContext } from './interactions.ts';
 import type { DiscordOptions } from './options.ts';
 import type { DiscordPort } from './port.ts';
@@ -30,8 +27,7 @@ export interface DiscordAdapter {
  */
 export function introChannelLookup(app: App, client?: Client): (guildId: string) => Promise<string | null> {
   return async (guildId) => {
-    const community = await findCommunity(app.core.db, PLATFORM, guildId);
-    const configured = community ? settingsFor(community, app.core.config).introChannelId : null;
+    const configured = await app.core.introChannelOf(PLATFORM, guildId);
     if (!configured || /^\d{15,25}$/.test(configured)) return configured;
     const byName = client?.guilds.cache.get(guildId)?.channels.cache.find((c) => c.type === ChannelType.GuildText && c.name === configured.replace(/^#/, ''));
     return byName?.id ?? null;
@@ -82,7 +78,7 @@ export async function startDiscord(args: {
   };
 
   /** A guild is a community: joining creates it (or brings it back after a leave). */
-  const joined = (guild: Guild): Promise<unknown> => ensureCommunity(app.core.db, PLATFORM, guild.id, guild.name, app.core.clock.now());
+  const joined = (guild: Guild): Promise<unknown> => app.core.communityJoined(PLATFORM, guild.id, guild.name);
 
   client.on(Events.InteractionCreate, (interaction) => {
     if (!stopping) track(handleInteraction(ctx, interaction));
@@ -92,8 +88,7 @@ export async function startDiscord(args: {
     // discord.js emits GuildDelete only when the bot was removed; an outage is GuildUnavailable.
     track(
       (async () => {
-        const community = await findCommunity(app.core.db, PLATFORM, guild.id);
-        if (community && !community.left_at) await markCommunityLeft(app.core.db, community.id, app.core.clock.now());
+        await app.core.communityLeft(PLATFORM, guild.id);
         log.info({ guild: guild.id }, 'left a guild; its community stops');
       })(),
     );

@@ -13,10 +13,7 @@ import {
   type ModalSubmitInteraction,
   type User,
 } from 'discord.js';
-import type { Actor, Core, Reply } from '../../src/core.ts';
-import type { Logger } from '../../src/logger.ts';
-import { unexpected } from '../../src/messages/copy/common.ts';
-import type { Form, Message } from '../../src/messages/model.ts';
+import { type Actor, type Core, type Form, type Logger, type Message, type Reply, unexpected } from '../../src/index.ts';
 import { suggest } from './autocomplete.ts';
 import { commandInput, formPrefill, TRANSLATORS } from './commands.ts';
 import * as copy from './copy.ts';
@@ -93,15 +90,7 @@ export function actorOf(ctx: InteractionContext, interaction: Interaction, guild
  * Discord still lists them in that server. Anything else is refused, privately.
  */
 export async function mayActInGuildFromDm(ctx: InteractionContext, userId: string, guildId: string): Promise<boolean> {
-  const known = await ctx.core.db
-    .selectFrom('members')
-    .innerJoin('communities', 'communities.id', 'members.community_id')
-    .select('members.id')
-    .where('communities.platform', '=', PLATFORM)
-    .where('communities.platform_id', '=', guildId)
-    .where('members.platform_user_id', '=', userId)
-    .executeTakeFirst();
-  if (!known) return false;
+  if (!(await ctx.core.isKnownMember(PLATFORM, guildId, userId))) return false;
   try {
     await ctx.client.rest.get(Routes.guildMember(guildId, userId));
     return true;

@@ -1,5 +1,5 @@
 import { ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData, type APILabelComponent } from 'discord.js';
-import type { Form, FormField } from '../../src/messages/model.ts';
+import type { Form, FormField } from '../../src/index.ts';
 import { encodeCustomId } from './custom-id.ts';
 
 /**

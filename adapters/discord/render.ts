@@ -7,8 +7,7 @@ import {
   type RawFile,
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
-import { buttonsOf, foldSpans, mentionedUsers, type SpanStyle } from '../../src/messages/build.ts';
-import type { Block, Button, Message, MessageFile, Span } from '../../src/messages/model.ts';
+import { type Block, type Button, buttonsOf, foldSpans, mentionedUsers, type Message, type MessageFile, type Span, type SpanStyle } from '../../src/index.ts';
 import { BUTTONS_OMITTED, EMPTY, filesOmitted, MORE } from './copy.ts';
 import { encodeCustomId } from './custom-id.ts';
 

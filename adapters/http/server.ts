@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Logger } from '../../src/logger.ts';
+import type { Logger } from '../../src/index.ts';
 
 /**
  * The one HTTP server of a Circulate process, platform-neutral: the Slack

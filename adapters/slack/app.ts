@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { App as BoltApp, BlockAction, RespondFn, webApi } from '@slack/bolt';
-import type { Actor, Core, Reply } from '../../src/core.ts';
-import type { Logger } from '../../src/logger.ts';
-import type { Form, Message } from '../../src/messages/model.ts';
+import type { Actor, Core, Form, Logger, Message, Reply } from '../../src/index.ts';
 import * as copy from './copy.ts';
 import { dmChannel, prepareFiles, shareFiles } from './files.ts';
 import { errorsForView, formIdOf, formToModal, metadataOf, replyView, valuesOf } from './forms.ts';

@@ -1,5 +1,4 @@
-import { b, message, p } from '../../src/messages/build.ts';
-import type { Message } from '../../src/messages/model.ts';
+import { b, message, type Message, p } from '../../src/index.ts';
 
 /**
  * The few sentences only the Slack adapter says: transport problems the core

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { MessageFile } from '../../src/messages/model.ts';
+import type { MessageFile } from '../../src/index.ts';
 
 type WebClient = webApi.WebClient;
 

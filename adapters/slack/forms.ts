@@ -1,4 +1,4 @@
-import type { Form, FormField, Message } from '../../src/messages/model.ts';
+import type { Form, FormField, Message } from '../../src/index.ts';
 import { LIMITS, renderBlocks, trimPlain, type SlackBlock } from './render.ts';
 
 /**

@@ -3,7 +3,7 @@ import type { App as BoltApp, Receiver, ReceiverEvent } from '@slack/bolt';
 import { ReceiverMultipleAckError } from '@slack/bolt';
 import type { InstallProvider, InstallURLOptions } from '@slack/oauth';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from '../../src/logger.ts';
+import type { Logger } from '../../src/index.ts';
 import { ackableAtOnce, parseSlackBody, timestampOutOfWindow, verifySignature } from './verify.ts';
 import type { WorkQueue } from './work-queue.ts';
 

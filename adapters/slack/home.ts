@@ -1,4 +1,4 @@
-import type { Message } from '../../src/messages/model.ts';
+import type { Message } from '../../src/index.ts';
 import { LIMITS, renderBlocks, type SlackBlock } from './render.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import { scrubSecrets, serializeError, type Logger } from '../../src/logger.ts';
+import { type Logger, scrubSecrets, serializeError } from '../../src/index.ts';
 
 /**
  * Bolt's logger interface over Circulate's pino logger, so Bolt's own messages

@@ -1,5 +1,4 @@
-import { foldSpans, plainText, type SpanStyle } from '../../src/messages/build.ts';
-import type { Block, Button, Message, Span } from '../../src/messages/model.ts';
+import { type Block, type Button, foldSpans, type Message, plainText, type Span, type SpanStyle } from '../../src/index.ts';
 
 /**
  * Block Kit rendering of the neutral message model. Two promises hold here and
