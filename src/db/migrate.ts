@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /** Where the timestamped migration files live, relative to this module. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
@@ -30,10 +30,16 @@ export class MigrationError extends Error {
   override readonly name = 'MigrationError';
 }
 
-/** Brings the schema to the latest migration, or throws naming the migration that failed. */
+/**
+ * Brings the schema to the latest migration, or throws naming the migration that failed.
+ * On PostgreSQL the migration tables are looked for in the connection's own schema:
+ * without naming it, kysely counts a `kysely_migration_lock` in any other schema of
+ * the database as ours, skips creating it, and the migration fails.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>, folder = MIGRATIONS_DIR): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new FolderMigrationProvider(folder) });
+  const schema = db.getExecutor().adapter instanceof PostgresAdapter ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db, provider: new FolderMigrationProvider(folder), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
