@@ -178,3 +178,28 @@ export function withDenseRows(p: Prepared, graph: CandidateGraph, rows: Int32Arr
   }
   return { n, u: Int32Array.from(u), v: Int32Array.from(v), w: Int32Array.from(w), members: graph.members };
 }
+
+/** Adds the matched pairs of `mate` that the graph lacks (all allowed: they come from an allowed-pair search). */
+export function withPairs(p: Prepared, graph: CandidateGraph, mate: Int32Array): CandidateGraph {
+  const n = graph.n;
+  const existing = new Set<number>();
+  for (let e = 0; e < graph.u.length; e++) existing.add(graph.u[e]! * n + graph.v[e]!);
+  const u: number[] = [];
+  const v: number[] = [];
+  const w: number[] = [];
+  for (let a = 0; a < n; a++) {
+    const b = mate[a]!;
+    if (b <= a || existing.has(a * n + b)) continue;
+    u.push(a);
+    v.push(b);
+    w.push(integerWeight(pairScoreFast(p, graph.members[a]!, graph.members[b]!)));
+  }
+  if (u.length === 0) return graph;
+  return {
+    n,
+    u: Int32Array.from([...graph.u, ...u]),
+    v: Int32Array.from([...graph.v, ...v]),
+    w: Int32Array.from([...graph.w, ...w]),
+    members: graph.members,
+  };
+}

@@ -1,8 +1,8 @@
 /**
  * Pairing rounds: everyone eligible in pairs with the largest total score, a trio for
- * the odd one out, and nobody left out silently. Exact maximum-weight matching runs
- * on the sparse candidate graph; the dense fallback and trio placement only ever
- * look at the handful of members the sparse graph could not place.
+ * the odd one out, and nobody left out silently. The most pairs the hard rules
+ * allow, then the best total score among those (solvePairs in pairs.ts); trio
+ * placement only looks at the one or few members left single.
  */
 import { buildCandidateGraph, DEFAULT_K } from './candidates.ts';
 import { UNPLACED } from './explain.ts';
