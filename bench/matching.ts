@@ -115,7 +115,7 @@ function main(): void {
       `\`bench/matching.ts\` compiles \`bench/lib/matching-child.ts\` and, through its imports, \`src/matching/\` ` +
       `(the matching thread's entry included) with tsc into \`bench/out/\` (gitignored; one .js per .ts, no bundling), then runs each size in a fresh ` +
       `\`node ${PRODUCTION_NODE_FLAGS.join(' ')}\` process (the flag \`npm start\` uses). In that one compiled process, on the ` +
-      `same community and the same candidate graph: this engine first, then edmonds-blossom-fixed, greedy and random.`,
+      `same community and the same candidate graph: this engine first, then the previous engine (the pairing step before issue 14, kept in \`bench/lib/matching-previous-engine.ts\` for this comparison), edmonds-blossom-fixed, greedy and random. The engine's score column counts its pairs (rounds up to 300 members are solved on the full allowed graph, not the candidate graph, so they can beat edmonds-blossom-fixed on the candidate graph); the note gives the round's total score with trios.`,
   );
   lines.push('');
   lines.push(

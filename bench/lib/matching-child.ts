@@ -20,6 +20,7 @@ import { generateCommunity } from '../../src/matching/synthetic.ts';
 import { buildCandidateGraph, DEFAULT_K, type CandidateGraph } from '../../src/matching/candidates.ts';
 import { pairAllowed } from '../../src/matching/constraints.ts';
 import { eligibleMembers, solvePairs } from '../../src/matching/pairs.ts';
+import { previousRound } from './matching-previous-engine.ts';
 import { mulberry32, shuffleIndices } from '../../src/matching/rng.ts';
 import { MatchingThread, type WorkerJob } from '../../src/matching/offthread.ts';
 import { integerWeight, pairScoreFast, prepare, WEIGHT_SCALE, type Prepared } from '../../src/matching/score.ts';
@@ -135,8 +136,24 @@ async function run(size: number, seed: number, referenceMax: number): Promise<Ma
     ms: trial.firstMs,
     ...pairStats(p, enginePairs, E),
     unmatched: round.unplaced.length - inactive,
-    note: `pieces, second run on the main thread: profiles ${ms(split[0]!)}, candidate graph ${ms(split[1]!)}, exact matching ${ms(split[2]!)} ms`,
+    note: `round total score ${round.totalScore.toFixed(2)} (pairs and trios); pieces, second run on the main thread: profiles ${ms(split[0]!)}, candidate graph ${ms(split[1]!)}, exact matching ${ms(split[2]!)} ms`,
   });
+
+  {
+    // The engine before issue 14 (bench/lib/matching-previous-engine.ts), on the same
+    // community and candidate graph, on this main thread: placed counts and score compared.
+    previousRound(p, graph);
+    const t0 = performance.now();
+    const previous = previousRound(p, graph);
+    const ms = performance.now() - t0;
+    rows.push({
+      algorithm: 'previous engine (before issue 14)',
+      ms,
+      ...pairStats(p, previous.pairs, E),
+      unmatched: previous.leftOut,
+      note: `round total score ${previous.totalScore.toFixed(2)} (pairs and trios); pairing and trio placement on the main thread, after the same candidate graph`,
+    });
+  }
 
   if (size <= referenceMax) {
     const edges: [number, number, number][] = [];
