@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { ConsolePort, ConsoleSession, runConsole } from '../adapters/console/index.ts';
-import { ConfigError, createApp, createLogger, loadConfig, ManualClock, MigrationError, useSeededIds, type Config, type Logger, type PlatformPort } from '../src/index.ts';
+import { ConfigError, createApp, createLogger, loadConfig, ManualClock, MigrationError, systemClock, useSeededIds, type Config, type Logger, type PlatformPort } from '../src/index.ts';
 
 /**
  * Entry point. Reads `.env` when present, validates the configuration, migrates
@@ -64,7 +64,7 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
  */
 async function runPlatforms(config: Config, log: Logger, which: { slack: boolean; discord: boolean; databaseUrl: string | undefined }): Promise<void> {
   const configEnv = config as unknown as Record<string, string | undefined>;
-  const clock = new ManualClock(null);
+  const clock = systemClock;
   const ports: PlatformPort[] = [];
   const { createHttpServer, httpOptionsFromConfig } = await import('../adapters/http/server.ts');
   const http = createHttpServer({ log, ...httpOptionsFromConfig(config) });

@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import type { Clock } from './clock.ts';
 import { newId } from './ids.ts';
-import { Rhythm } from './scheduler/rhythm.ts';
+import { RecurringJobRunner } from './scheduler/recurring-jobs.ts';
 import type { Config } from './config.ts';
 import { Core } from './core.ts';
 import { openDatabase, type Db } from './db/database.ts';
@@ -70,8 +70,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const ports = new Map(options.ports.map((p) => [p.platform, p]));
   const dispatcher = new Dispatcher(database.db, ports, options.clock, options.log, options.retryPolicy ?? { ...DEFAULT_RETRY_POLICY, leaseMs: options.config.OUTBOX_LEASE_SECONDS * 1000 });
   const instanceId = newId();
-  const rhythm = new Rhythm(database.db, options.config, options.log, instanceId);
-  const core = new Core(database.db, options.config, options.clock, options.log, dispatcher, rhythm);
+  const recurringJobs = new RecurringJobRunner(database.db, options.config, options.log, instanceId);
+  const core = new Core(database.db, options.config, options.clock, options.log, dispatcher, recurringJobs);
 
   let closed = false;
   let startedMatchingThread = false;
@@ -126,7 +126,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       };
       // Every minute node-cron checks each community's schedule; slots are claimed in the
       // database, so it does not matter which instance's tick gets there first.
-      const cronTask = cron.schedule('* * * * *', () => void tick(), { name: 'circulate-rhythm' });
+      const cronTask = cron.schedule('* * * * *', () => void tick(), { name: 'circulate-recurring-jobs' });
       // Durable timers are polled more often so response windows close on time;
       // the outbox delivers continuously, waking for each retry when it is due.
       const poll = setInterval(

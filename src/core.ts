@@ -21,7 +21,7 @@ import { TIMER_MEETUP_START } from './flows/meetups.ts';
 import { timerHandlers } from './scheduler/due.ts';
 import { ROUND_JOB } from './scheduler/jobs.ts';
 import type { PlatformPort } from './platform.ts';
-import type { Rhythm } from './scheduler/rhythm.ts';
+import type { RecurringJobRunner } from './scheduler/recurring-jobs.ts';
 import { claimTimer, dueTimers } from './scheduler/timers.ts';
 import { settingsFor } from './settings.ts';
 
@@ -62,7 +62,7 @@ export class Core {
     readonly clock: Clock,
     readonly log: Logger,
     readonly dispatcher: Dispatcher,
-    readonly rhythm: Rhythm,
+    readonly recurringJobs: RecurringJobRunner,
   ) {}
 
   private outage: DatabaseOutage | undefined;
@@ -194,7 +194,7 @@ export class Core {
 
   /** Runs the recurring jobs whose slots are due, then the durable timers, then delivers. */
   async tick(): Promise<void> {
-    await this.rhythm.tick(this.clock.now());
+    await this.recurringJobs.tick(this.clock.now());
     await this.runDue();
     await this.flush();
   }
@@ -230,7 +230,7 @@ export class Core {
 
   /** The next moment anything is due (a job slot or a timer); lets the console step through time. */
   async nextEventAfter(now: Date): Promise<Date | null> {
-    return earliest(await this.rhythm.nextDue(now), await this.nextTimerAfter(now));
+    return earliest(await this.recurringJobs.nextDue(now), await this.nextTimerAfter(now));
   }
 
   /**
@@ -238,7 +238,7 @@ export class Core {
    * thread, which the app warms up shortly before it (App.prewarmMatching).
    */
   async nextMatchingWorkAfter(now: Date): Promise<Date | null> {
-    return earliest(await this.rhythm.nextDue(now, [ROUND_JOB]), await this.nextTimerAfter(now, TIMER_MEETUP_START));
+    return earliest(await this.recurringJobs.nextDue(now, [ROUND_JOB]), await this.nextTimerAfter(now, TIMER_MEETUP_START));
   }
 
   private async nextTimerAfter(now: Date, kind?: string): Promise<Date | null> {

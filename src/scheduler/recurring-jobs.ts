@@ -18,7 +18,7 @@ const LOOKBACK_MS = 36 * 24 * HOUR_MS;
  * slot twice, and a crash before commit leaves it to be run again. Slots missed
  * by more than the grace window are recorded as skipped and logged, not run late.
  */
-export class Rhythm {
+export class RecurringJobRunner {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly config: Config,
