@@ -7,7 +7,7 @@ import { validateAutocompleteResult } from '../command-validation.ts';
 import type { InteractionRecord } from '../types.ts';
 import { FormErrors, isObj, MessageFlag, validateMessageBody, validateModal, type Obj } from '../validation.ts';
 import type { DiscordWorld } from '../world.ts';
-import { bad, CALLBACK_ROUTE, err, noContent, ok, type AddRoute, type RequestCtx, type RouteResult } from './common.ts';
+import { bad, CALLBACK_ROUTE, err, noContent, ok, type AddRoute, type RequestCtx, type Route, type RouteResult } from './common.ts';
 import { checkNewMessage, editMessage, interactionMetadata, storeMessage } from './messages.ts';
 
 export function interactionRoutes(w: DiscordWorld, r: AddRoute): void {
@@ -22,75 +22,60 @@ export function interactionRoutes(w: DiscordWorld, r: AddRoute): void {
     const id = mid === '@original' ? rec.originalMessageId : rec.followupIds.includes(mid) || mid === rec.originalMessageId ? mid : null;
     return id ? w.messages.get(id) : undefined;
   };
-  r(
-    'POST',
-    '/webhooks/:app/:token',
-    (ctx) => {
-      const rec = webhookInteraction(ctx.params);
-      if (!rec) return err(404, 10015, 'Unknown Webhook');
-      ctx.call.interactionId = rec.id;
-      const problem = checkNewMessage(w, ctx, ctx.body);
+  /** The interaction and the message a webhook call names, or Discord's error; `tag` files the call under the interaction first. */
+  const webhookMessage = (ctx: RequestCtx, tag = false): { rec: InteractionRecord; msg: Obj } | RouteResult => {
+    const rec = webhookInteraction(ctx.params);
+    if (!rec) return err(404, 10015, 'Unknown Webhook');
+    if (tag) ctx.call.interactionId = rec.id;
+    const msg = resolveWebhookMessage(rec, ctx.params.message ?? '');
+    return msg ? { rec, msg } : err(404, 10008, 'Unknown Message');
+  };
+  // Interaction webhooks authenticate with the interaction token, not the bot token.
+  const hook = (method: string, template: string, handler: Route['handler']): void => r(method, template, handler, false);
+
+  hook('POST', '/webhooks/:app/:token', (ctx) => {
+    const rec = webhookInteraction(ctx.params);
+    if (!rec) return err(404, 10015, 'Unknown Webhook');
+    ctx.call.interactionId = rec.id;
+    const problem = checkNewMessage(w, ctx, ctx.body);
+    if (problem) return problem;
+    const msg = storeMessage(w, rec.raw.channel_id as string, ctx.body, {
+      webhook_id: w.applicationId,
+      application_id: w.applicationId,
+      interaction_metadata: interactionMetadata(w, rec),
+      __files: ctx.call.files,
+    });
+    rec.followupIds.push(msg.id as string);
+    ctx.call.messageId = msg.id as string;
+    return ok(msg);
+  });
+  hook('GET', '/webhooks/:app/:token/messages/:message', (ctx) => {
+    const found = webhookMessage(ctx);
+    return 'status' in found ? found : ok(found.msg);
+  });
+  hook('PATCH', '/webhooks/:app/:token/messages/:message', (ctx) => {
+    const found = webhookMessage(ctx, true);
+    if ('status' in found) return found;
+    const { msg } = found;
+    const invalid = validateMessageBody(ctx.body, { creating: false });
+    if (invalid) return bad(invalid);
+    const wasLoading = ((msg.flags as number) & 128) !== 0;
+    if (wasLoading) {
+      // The first edit of a deferred response is what users actually see arrive.
+      const problem = checkNewMessage(w, ctx, { ...ctx.body, flags: msg.flags });
       if (problem) return problem;
-      const msg = storeMessage(w, rec.raw.channel_id as string, ctx.body, {
-        webhook_id: w.applicationId,
-        application_id: w.applicationId,
-        interaction_metadata: interactionMetadata(w, rec),
-        __files: ctx.call.files,
-      });
-      rec.followupIds.push(msg.id as string);
-      ctx.call.messageId = msg.id as string;
-      return ok(msg);
-    },
-    false,
-  );
-  r(
-    'GET',
-    '/webhooks/:app/:token/messages/:message',
-    (ctx) => {
-      const rec = webhookInteraction(ctx.params);
-      if (!rec) return err(404, 10015, 'Unknown Webhook');
-      const msg = resolveWebhookMessage(rec, ctx.params.message ?? '');
-      return msg ? ok(msg) : err(404, 10008, 'Unknown Message');
-    },
-    false,
-  );
-  r(
-    'PATCH',
-    '/webhooks/:app/:token/messages/:message',
-    (ctx) => {
-      const rec = webhookInteraction(ctx.params);
-      if (!rec) return err(404, 10015, 'Unknown Webhook');
-      ctx.call.interactionId = rec.id;
-      const msg = resolveWebhookMessage(rec, ctx.params.message ?? '');
-      if (!msg) return err(404, 10008, 'Unknown Message');
-      const invalid = validateMessageBody(ctx.body, { creating: false });
-      if (invalid) return bad(invalid);
-      const wasLoading = ((msg.flags as number) & 128) !== 0;
-      if (wasLoading) {
-        // The first edit of a deferred response is what users actually see arrive.
-        const problem = checkNewMessage(w, ctx, { ...ctx.body, flags: msg.flags });
-        if (problem) return problem;
-        msg.flags = (msg.flags as number) & ~128;
-      }
-      editMessage(w, msg, ctx.body);
-      ctx.call.messageId = msg.id as string;
-      return ok(msg);
-    },
-    false,
-  );
-  r(
-    'DELETE',
-    '/webhooks/:app/:token/messages/:message',
-    (ctx) => {
-      const rec = webhookInteraction(ctx.params);
-      if (!rec) return err(404, 10015, 'Unknown Webhook');
-      const msg = resolveWebhookMessage(rec, ctx.params.message ?? '');
-      if (!msg) return err(404, 10008, 'Unknown Message');
-      w.messages.delete(msg.id as string);
-      return noContent;
-    },
-    false,
-  );
+      msg.flags = (msg.flags as number) & ~128;
+    }
+    editMessage(w, msg, ctx.body);
+    ctx.call.messageId = msg.id as string;
+    return ok(msg);
+  });
+  hook('DELETE', '/webhooks/:app/:token/messages/:message', (ctx) => {
+    const found = webhookMessage(ctx);
+    if ('status' in found) return found;
+    w.messages.delete(found.msg.id as string);
+    return noContent;
+  });
 }
 
 /**
