@@ -1,3 +1,5 @@
+import { DAY, HOUR, MINUTE, WEEK } from './time.ts';
+
 /** Time is injected so flows, timers and the console replay are deterministic. */
 export interface Clock {
   now(): Date;
@@ -31,13 +33,7 @@ export class ManualClock implements Clock {
   }
 }
 
-const UNITS: Record<string, number> = {
-  m: 60_000,
-  min: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-};
+const UNITS: Record<string, number> = { m: MINUTE, min: MINUTE, h: HOUR, d: DAY, w: WEEK };
 
 /** Parses "90m", "2h", "3d", "2w" into milliseconds; null when it is not a duration. */
 export function parseDuration(text: string): number | null {
@@ -46,6 +42,3 @@ export function parseDuration(text: string): number | null {
   const unit = UNITS[match[2]!.toLowerCase()]!;
   return Number(match[1]) * unit;
 }
-
-export const HOUR = 3_600_000;
-export const DAY = 24 * HOUR;

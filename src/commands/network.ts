@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isTimeZone } from '../config.ts';
-import { DAY, parseDuration } from '../clock.ts';
+import { parseDuration } from '../clock.ts';
+import { DAY } from '../time.ts';
 import { parseList } from '../db/json.ts';
 import { matchesForMember } from '../db/matches.ts';
 import { updateMember } from '../db/members.ts';

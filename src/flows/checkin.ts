@@ -1,4 +1,4 @@
-import { DAY } from '../clock.ts';
+import { DAY, HOUR } from '../time.ts';
 import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { getMember, updateMember } from '../db/members.ts';
 import { getMatch, getParticipants, recordMatchEvent } from '../db/matches.ts';
@@ -31,7 +31,7 @@ async function participantsWithMembers(ctx: HandlerContext, communityId: string,
 
 export const TIMER_CHECKIN_REMINDER = 'match.checkin_reminder';
 export const TIMER_CHECKIN_EXPIRE = 'match.checkin_expire';
-const ASK_AGAIN_MS = 48 * 3_600_000;
+const ASK_AGAIN_MS = 48 * HOUR;
 /** Check-ins in a row left unanswered before a member is paused from rounds. */
 export const MAX_IGNORED_CHECKINS = 3;
 

@@ -1,4 +1,4 @@
-import { DAY, HOUR } from '../clock.ts';
+import { DAY, HOUR } from '../time.ts';
 import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { getMember } from '../db/members.ts';
 import { createMatch, getMatch, getParticipants, matchesForRequest, transitionMatch } from '../db/matches.ts';

@@ -1,3 +1,4 @@
+import { DAY, HOUR, MINUTE } from '../time.ts';
 import { DateTime } from 'luxon';
 import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { createMatch, recordMatchEvent } from '../db/matches.ts';
@@ -26,7 +27,6 @@ export const TIMER_MEETUP_REMIND_DAY = 'meetup.remind_24h';
 export const TIMER_MEETUP_REMIND_HOUR = 'meetup.remind_1h';
 export const TIMER_MEETUP_START = 'meetup.start';
 export const TIMER_MEETUP_FOLLOW_UP = 'meetup.follow_up';
-const HOUR_MS = 3_600_000;
 /** The CSV "room" of members the host seats by hand. */
 export const UNASSIGNED = 'Unassigned';
 
@@ -92,10 +92,10 @@ export async function createMeetup(ctx: HandlerContext, inv: Invocation, input: 
   await ctx.db.insertInto('meetups').values(meetup).execute();
   const at = start.toJSDate().getTime();
   const timers: [string, number][] = [
-    [TIMER_MEETUP_REMIND_DAY, at - 24 * HOUR_MS],
-    [TIMER_MEETUP_REMIND_HOUR, at - HOUR_MS],
+    [TIMER_MEETUP_REMIND_DAY, at - DAY],
+    [TIMER_MEETUP_REMIND_HOUR, at - HOUR],
     [TIMER_MEETUP_START, at],
-    [TIMER_MEETUP_FOLLOW_UP, at + input.lengthMinutes * 60_000],
+    [TIMER_MEETUP_FOLLOW_UP, at + input.lengthMinutes * MINUTE],
   ];
   for (const [kind, due] of timers) if (due > inv.now.getTime()) await scheduleTimer(ctx.db, inv.community.id, kind, meetup.id, new Date(due), inv.now);
   await audit(ctx, inv, 'meetup.create', meetup.id, { title: meetup.title, starts_at: meetup.starts_at });

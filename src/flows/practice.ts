@@ -1,4 +1,4 @@
-import { DAY } from '../clock.ts';
+import { DAY } from '../time.ts';
 import { recordFeedbackOnce } from '../db/feedback.ts';
 import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { parseList } from '../db/json.ts';

@@ -1,3 +1,4 @@
+import { WEEK } from '../time.ts';
 import type { Kysely } from 'kysely';
 import type { HandlerContext } from '../handler.ts';
 import type { CommunityRow, Database } from '../db/tables.ts';
@@ -6,7 +7,6 @@ import * as copy from '../messages/copy/rhythm.ts';
 import { BUILTIN_PROMPTS, type Prompt, type PromptTheme } from '../messages/prompts.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
 
-const WEEK_MS = 7 * 86_400_000;
 
 /**
  * Weekly prompts rotate through the built-in list plus the community's own, with
@@ -82,7 +82,7 @@ export async function postPromptAndDigest(ctx: HandlerContext, community: Commun
 }
 
 async function digestView(db: Kysely<Database>, communityId: string, slot: Date): Promise<copy.DigestView> {
-  const since = new Date(slot.getTime() - WEEK_MS).toISOString();
+  const since = new Date(slot.getTime() - WEEK).toISOString();
   const offers = await db
     .selectFrom('offers')
     .innerJoin('members', 'members.id', 'offers.member_id')

@@ -1,8 +1,8 @@
+import { DAY } from '../time.ts';
 import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { connectionsQuery } from '../db/matches.ts';
 import * as copy from '../messages/copy/rhythm.ts';
 
-const DAY_MS = 86_400_000;
 /** Suggestions per ask: a few, never a list to work through. */
 const MAX_SUGGESTIONS = 3;
 
@@ -32,7 +32,7 @@ export async function suggestReconnects(ctx: HandlerContext, inv: Invocation): P
     const prev = latest.get(r.otherId);
     if (!prev || r.at > prev.at) latest.set(r.otherId, { name: r.name, at: r.at, topic: r.kind === 'intro' ? r.topic : null, removed: Boolean(r.removedAt) });
   }
-  const cutoff = inv.now.getTime() - ctx.settings.reconnectAfterDays * DAY_MS;
+  const cutoff = inv.now.getTime() - ctx.settings.reconnectAfterDays * DAY;
   const quiet = [...latest.entries()]
     .filter(([id, v]) => !v.removed && !blocked.has(id) && Date.parse(v.at) <= cutoff)
     .sort((a, b) => a[1].at.localeCompare(b[1].at))
@@ -41,7 +41,7 @@ export async function suggestReconnects(ctx: HandlerContext, inv: Invocation): P
     reply: copy.reconnectSuggestions(
       quiet.map(([, v]) => ({
         name: v.name,
-        monthsAgo: Math.max(1, Math.round((inv.now.getTime() - Date.parse(v.at)) / (30 * DAY_MS))),
+        monthsAgo: Math.max(1, Math.round((inv.now.getTime() - Date.parse(v.at)) / (30 * DAY))),
         topic: v.topic,
         draft: copy.reconnectDraft(v.name, v.topic),
       })),

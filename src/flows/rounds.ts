@@ -1,3 +1,4 @@
+import { DAY } from '../time.ts';
 import { DateTime } from 'luxon';
 import type { HandlerContext, Invocation, Result } from '../handler.ts';
 import { isAvailable, updateMember } from '../db/members.ts';
@@ -14,7 +15,6 @@ import { conversationOf, privateTo, who } from './people.ts';
 import { seedFrom } from './seed.ts';
 import { loadMatchingState } from './snapshot.ts';
 
-const DAY_MS = 86_400_000;
 
 function when(slot: Date, zone: string): string {
   return DateTime.fromJSDate(slot, { zone }).toFormat("cccc d LLLL 'at' HH:mm ZZZZ");
@@ -75,7 +75,7 @@ export async function runRound(ctx: HandlerContext, community: CommunityRow, slo
       members.map((m) => ({ memberId: m.id, role: 'partner' as const, explanation: group.explanations[m.id] ?? '' })),
       slot,
     );
-    await scheduleTimer(ctx.db, community.id, TIMER_CHECKIN, match.id, new Date(slot.getTime() + ctx.settings.checkinDelayDays * DAY_MS), slot);
+    await scheduleTimer(ctx.db, community.id, TIMER_CHECKIN, match.id, new Date(slot.getTime() + ctx.settings.checkinDelayDays * DAY), slot);
     const why = members.map((m) => `${m.display_name}: ${group.explanations[m.id] ?? ''}`).join(' · ');
     out.push({ to: conversationOf(members, 'Pairing round'), message: copy.roundIntroduction(members.map(who), why) });
   }

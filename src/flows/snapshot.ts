@@ -6,7 +6,7 @@ import { customTopicsOf } from '../db/topics.ts';
 import type { Database, MemberRow } from '../db/tables.ts';
 import type { AvailabilitySlot, CareerStage, MatchContext, MemberSnapshot } from '../matching/types.ts';
 import type { CommunitySettings } from '../settings.ts';
-import { DAY } from '../clock.ts';
+import { DAY } from '../time.ts';
 
 /**
  * Loads what the matching engine needs about a community in a handful of

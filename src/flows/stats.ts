@@ -1,8 +1,8 @@
+import { HOUR, WEEK } from '../time.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import type { StatsView } from '../messages/copy/admin.ts';
 
-const WEEK_MS = 7 * 86_400_000;
 
 /**
  * What moderators see. Counts completed, thanked meetings rather than messages
@@ -57,14 +57,14 @@ export async function computeStats(db: Kysely<Database>, communityId: string, no
   const acceptedEvents = introduced.filter((e) => e.kind === 'intro');
   const waits = acceptedEvents
     .filter((e) => e.askedAt)
-    .map((e) => (Date.parse(e.at) - Date.parse(e.askedAt!)) / 3_600_000)
+    .map((e) => (Date.parse(e.at) - Date.parse(e.askedAt!)) / HOUR)
     .sort((a, b) => a - b);
   const median = waits.length === 0 ? null : waits.length % 2 ? waits[(waits.length - 1) / 2]! : (waits[waits.length / 2 - 1]! + waits[waits.length / 2]!) / 2;
 
   const series: WeekStats[] = [];
   for (let i = weeks - 1; i >= 0; i--) {
-    const start = now.getTime() - (i + 1) * WEEK_MS;
-    const end = start + WEEK_MS;
+    const start = now.getTime() - (i + 1) * WEEK;
+    const end = start + WEEK;
     const inWeek = (e: { at: string }) => Date.parse(e.at) > start && Date.parse(e.at) <= end;
     series.push({
       start: new Date(start).toISOString(),

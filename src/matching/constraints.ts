@@ -2,9 +2,9 @@
  * Hard constraints: rules no score can outweigh. Each is a named predicate so a test,
  * a log line or a moderator-facing reason can point at exactly which rule applied.
  */
+import { DAY } from '../time.ts';
 import type { MatchContext, MemberSnapshot } from './types.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Default rematch window (DESIGN.md §4): 12 weeks. */
 export const DEFAULT_REMATCH_WINDOW_DAYS = 84;
@@ -45,7 +45,7 @@ export const constraints = {
   },
   /** Pairs that met within the rematch window are a hard no (novelty only ranks older meetings). */
   withinRematchWindow(a: string, b: string, ctx: Pick<MatchContext, 'history' | 'now' | 'rematchWindowDays'>): boolean {
-    const since = timeOf(ctx.now) - ctx.rematchWindowDays * DAY_MS;
+    const since = timeOf(ctx.now) - ctx.rematchWindowDays * DAY;
     return ctx.history.some(
       (p) => ((p.a === a && p.b === b) || (p.a === b && p.b === a)) && timeOf(p.at) > since,
     );
@@ -112,7 +112,7 @@ export function compileConstraints(members: readonly MemberSnapshot[], ctx: Matc
   const nowMs = timeOf(ctx.now);
   const inactive = new Uint8Array(n);
   members.forEach((m, i) => (inactive[i] = constraints.inactiveMember(m) ? 1 : 0));
-  return { n, indexOf, blocked, lastMet, windowStartMs: nowMs - ctx.rematchWindowDays * DAY_MS, nowMs, inactive };
+  return { n, indexOf, blocked, lastMet, windowStartMs: nowMs - ctx.rematchWindowDays * DAY, nowMs, inactive };
 }
 
 /** Why i and j may not meet (ignoring capacity, which only applies to helpers), or null. */
@@ -141,5 +141,5 @@ export function pairAllowed(c: CompiledConstraints, i: number, j: number): boole
 /** Days since i and j last met, or null when they never have. */
 export function daysSinceMet(c: CompiledConstraints, i: number, j: number): number | null {
   const met = c.lastMet.get(pairKey(i, j, c.n));
-  return met === undefined ? null : (c.nowMs - met) / DAY_MS;
+  return met === undefined ? null : (c.nowMs - met) / DAY;
 }

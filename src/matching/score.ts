@@ -3,6 +3,7 @@
  * number a member sees can be explained in words, and so the weights below are the
  * one place to tune what "a good match" means.
  */
+import { DAY } from '../time.ts';
 import { compileConstraints, daysSinceMet, helperCapacity, type CompiledConstraints } from './constraints.ts';
 import { analyseText, topicIndex, WORD_OVERLAP_WEIGHT, type TopicIndex } from './topics.ts';
 import type { AvailabilitySlot, CareerStage, MatchContext, MemberSnapshot, ScoreComponents } from './types.ts';
@@ -96,7 +97,7 @@ const offsetCache = new Map<string, number>();
 export function utcOffsetHours(zone: string | null, at: Date): number {
   if (!zone) return Number.NaN;
   // Offsets change only at DST transitions; caching per zone and day is safe and fast.
-  const cacheKey = `${zone}|${Math.floor(at.getTime() / 86_400_000)}`;
+  const cacheKey = `${zone}|${Math.floor(at.getTime() / DAY)}`;
   const cached = offsetCache.get(cacheKey);
   if (cached !== undefined) return cached;
   let hours = Number.NaN;
@@ -425,7 +426,7 @@ export function pairScoreFast(p: Prepared, a: number, b: number): number {
   let nov = 1;
   if (c.lastMet.size > 0) {
     const met = c.lastMet.get(a < b ? a * c.n + b : b * c.n + a);
-    if (met !== undefined) nov = novelty((c.nowMs - met) / 86_400_000, p.ctx.rematchWindowDays);
+    if (met !== undefined) nov = novelty((c.nowMs - met) / DAY, p.ctx.rematchWindowDays);
   }
   return (
     WEIGHTS.benefit * ab +

@@ -5,6 +5,7 @@
  * past matches. Seeded, so every run sees the same community. Three users: the matching
  * thread's warm-up (warm-up.ts), the matching benchmark, and the tests.
  */
+import { DAY } from '../time.ts';
 import { mulberry32 } from './rng.ts';
 import { AVAILABILITY_SLOTS, type CareerStage, type MatchContext, type MemberSnapshot, type PastPair } from './types.ts';
 
@@ -92,7 +93,6 @@ export const WARM_UP_VOCABULARY: SyntheticVocabulary = {
 
 const NAMES = ['Dana', 'Lee', 'Ana', 'Sam', 'Priya', 'Jo', 'Max', 'Ines', 'Tomas', 'Mei', 'Kofi', 'Ruth', 'Alex', 'Noor'];
 
-const DAY = 86_400_000;
 
 export interface Community {
   members: MemberSnapshot[];

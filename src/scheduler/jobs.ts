@@ -1,3 +1,4 @@
+import { DAY } from '../time.ts';
 import type { HandlerContext } from '../handler.ts';
 import type { CommunityRow } from '../db/tables.ts';
 import { postPromptAndDigest, postReconnectInvite } from '../flows/prompts.ts';
@@ -6,7 +7,6 @@ import type { Outgoing } from '../outbox/outbox.ts';
 import type { CommunitySettings } from '../settings.ts';
 import { cadenceSlots, weeklySlots } from './slots.ts';
 
-const DAY_MS = 86_400_000;
 
 /**
  * A recurring job of a community: when its slots fall, and what it does in one.
@@ -41,8 +41,8 @@ export const JOBS: readonly RecurringJob[] = [
     // The day before each round: warn the opted-in, invite the rest.
     name: 'round.notice',
     slots: (s, from, to) =>
-      roundSlots(s, new Date(from.getTime() + DAY_MS), new Date(to.getTime() + DAY_MS)).map((d) => new Date(d.getTime() - DAY_MS)),
-    run: (ctx, community, slot) => announceRound(ctx, community, new Date(slot.getTime() + DAY_MS)),
+      roundSlots(s, new Date(from.getTime() + DAY), new Date(to.getTime() + DAY)).map((d) => new Date(d.getTime() - DAY)),
+    run: (ctx, community, slot) => announceRound(ctx, community, new Date(slot.getTime() + DAY)),
   },
   {
     name: ROUND_JOB,

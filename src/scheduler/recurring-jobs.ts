@@ -1,3 +1,4 @@
+import { DAY, HOUR } from '../time.ts';
 import type { Kysely } from 'kysely';
 import type { HandlerContext } from '../handler.ts';
 import type { Config } from '../config.ts';
@@ -7,9 +8,8 @@ import { enqueue } from '../outbox/outbox.ts';
 import { settingsFor } from '../settings.ts';
 import { JOBS, type RecurringJob } from './jobs.ts';
 
-const HOUR_MS = 3_600_000;
 /** How far back a tick looks for unclaimed slots: a little over the longest cadence. */
-const LOOKBACK_MS = 36 * 24 * HOUR_MS;
+const LOOKBACK_MS = 36 * DAY;
 
 /**
  * Runs each community's recurring jobs exactly once per slot. A run first claims
@@ -39,7 +39,7 @@ export class RecurringJobRunner {
   async nextDue(now: Date, only?: readonly string[]): Promise<Date | null> {
     const communities = await this.db.selectFrom('communities').selectAll().where('left_at', 'is', null).execute();
     let best: Date | null = null;
-    const horizon = new Date(now.getTime() + 40 * 24 * HOUR_MS);
+    const horizon = new Date(now.getTime() + 40 * DAY);
     for (const community of communities) {
       const settings = settingsFor(community, this.config, this.log);
       for (const job of this.jobs) {
@@ -61,7 +61,7 @@ export class RecurringJobRunner {
       .where('slot_at', '>', from.toISOString())
       .execute();
     const done = new Set(claimed.map((r) => `${r.job}@${r.slot_at}`));
-    const graceMs = this.config.SCHEDULE_GRACE_HOURS * HOUR_MS;
+    const graceMs = this.config.SCHEDULE_GRACE_HOURS * HOUR;
     let ran = 0;
     const due = this.jobs
       .flatMap((job) => job.slots(settings, from, now).map((slot) => ({ job, slot })))

@@ -1,3 +1,4 @@
+import { DAY } from '../time.ts';
 import { DateTime } from 'luxon';
 import { WEEKDAYS, type CommunitySettings, type Weekday } from '../settings.ts';
 
@@ -16,7 +17,6 @@ export interface WeeklySchedule {
   zone: string;
 }
 
-const DAY_MS = 86_400_000;
 /** Week numbers counted from a Monday, so fortnights don't reset at New Year like ISO weeks. */
 const EPOCH_MONDAY = DateTime.fromISO('1970-01-05', { zone: 'UTC' });
 
@@ -57,6 +57,6 @@ export function cadenceSlots(cadence: Cadence, slots: Date[], zone: string): Dat
 
 /** The first slot of a job after `after`, looking ahead up to `horizonDays`. */
 export function nextSlot(slotsIn: (from: Date, to: Date) => Date[], after: Date, horizonDays = 70): Date | null {
-  const to = new Date(after.getTime() + horizonDays * DAY_MS);
+  const to = new Date(after.getTime() + horizonDays * DAY);
   return slotsIn(after, to)[0] ?? null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, HOUR } from '../../src/clock.ts';
+import { DAY, HOUR } from '../../src/time.ts';
 import { testDatabases } from '../support/databases.ts';
 import { useHarness } from '../support/fixture.ts';
 import { textOf, type Harness } from '../support/harness.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY } from '../../src/clock.ts';
+import { DAY } from '../../src/time.ts';
 import { PRACTICE_QUESTIONS } from '../../src/messages/practice-questions.ts';
 import { ROLE_FOCUSES } from '../../src/matching/types.ts';
 import { testDatabases } from '../support/databases.ts';

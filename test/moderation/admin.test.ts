@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { HOUR } from '../../src/clock.ts';
+import { HOUR } from '../../src/time.ts';
 import type { Actor } from '../../src/core.ts';
 import { plainText } from '../../src/messages/build.ts';
 import { testDatabases } from '../support/databases.ts';

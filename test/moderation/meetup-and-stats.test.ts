@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DAY, HOUR } from '../../src/clock.ts';
+import { DAY, HOUR } from '../../src/time.ts';
 import type { Actor, Reply } from '../../src/core.ts';
 import { computeStats } from '../../src/flows/stats.ts';
 import { plainText } from '../../src/messages/build.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DAY } from '../../src/clock.ts';
+import { DAY } from '../../src/time.ts';
 import type { Actor } from '../../src/core.ts';
 import type { Db } from '../../src/db/database.ts';
 import { breakoutCsv } from '../../src/flows/meetups.ts';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DAY } from '../../src/clock.ts';
+import { DAY } from '../../src/time.ts';
 import { findCommunity, updateCommunitySettings } from '../../src/db/communities.ts';
 import { addPrompt, nextPrompt, setPromptDisabled } from '../../src/flows/prompts.ts';
 import { plainText } from '../../src/messages/build.ts';
