@@ -73,7 +73,7 @@ platformPortContract('slack', async () => {
     // What Slack shows: the Block Kit of the last call that posted or edited this message,
     // as the fake Slack received it (the `text` fallback only when there are no blocks).
     textOf: async (r) => blockKitText(lastCallFor(fake, r).args),
-    pingsOf: async (r) => slackPings(lastCallFor(fake, r).args as FakeMessage),
+    pingsOf: async (r) => slackPings(lastCallFor(fake, r).args as unknown as FakeMessage),
     close: () => fake.close(),
   };
 });
