@@ -59,6 +59,8 @@ function architecture() {
         {
           default: 'allow',
           checkAllOrigins: true,
+          // Also check files of one element among themselves (src/core.ts -> src/routes.ts).
+          checkInternals: true,
           policies: [
             {
               from: { element: { types: { anyOf: core } } },
@@ -86,6 +88,11 @@ function architecture() {
               from: { element: { type: 'matching' } },
               disallow: { to: { element: { type: 'db' } } },
               message: 'src/matching never imports src/db: the engine works on plain snapshots the flows load',
+            },
+            {
+              from: [{ element: { types: { anyOf: ['commands', 'flows', 'matching', 'db', 'adapter', 'bin'] } } }, { element: { type: 'core', fileInternalPath: '!app.ts' } }],
+              disallow: { to: { element: { type: 'core', fileInternalPath: 'routes.ts' } } },
+              message: 'only the composition root (src/app.ts) imports the routing tables in src/routes.ts',
             },
           ],
         },

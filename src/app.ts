@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import type { Clock } from './clock.ts';
 import { newId } from './ids.ts';
+import { routes } from './routes.ts';
 import { RecurringJobRunner } from './scheduler/recurring-jobs.ts';
 import type { Config } from './config.ts';
 import { Core } from './core.ts';
@@ -71,7 +72,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const dispatcher = new Dispatcher(database.db, ports, options.clock, options.log, options.retryPolicy ?? { ...DEFAULT_RETRY_POLICY, leaseMs: options.config.OUTBOX_LEASE_SECONDS * 1000 });
   const instanceId = newId();
   const recurringJobs = new RecurringJobRunner(database.db, options.config, options.log, instanceId);
-  const core = new Core(database.db, options.config, options.clock, options.log, dispatcher, recurringJobs);
+  const core = new Core(database.db, options.config, options.clock, options.log, dispatcher, recurringJobs, routes);
 
   let closed = false;
   let startedMatchingThread = false;

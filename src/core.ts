@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock.ts';
-import { actionHandlers, commandsByName, forms } from './commands/registry.ts';
 import { commandTextTooLong } from './commands/text.ts';
-import type { HandlerContext, Invocation, Result } from './handler.ts';
+import type { CommandDefinition } from './commands/types.ts';
+import type { ActionHandler, FormHandler, HandlerContext, Invocation, Result, TimerHandler } from './handler.ts';
 import type { Config } from './config.ts';
 import { ensureCommunity, findCommunity, getCommunity, markCommunityLeft } from './db/communities.ts';
 import { claimEvent } from './db/events.ts';
@@ -18,7 +18,6 @@ import type { Dispatcher } from './outbox/dispatcher.ts';
 import { enqueue } from './outbox/outbox.ts';
 import { homeFor } from './flows/home.ts';
 import { TIMER_MEETUP_START } from './flows/meetups.ts';
-import { timerHandlers } from './scheduler/due.ts';
 import { ROUND_JOB } from './scheduler/jobs.ts';
 import type { PlatformPort } from './platform.ts';
 import type { RecurringJobRunner } from './scheduler/recurring-jobs.ts';
@@ -51,6 +50,18 @@ export interface Reply {
 }
 
 /**
+ * The routing tables the core dispatches by: command name, form id, a button's
+ * action id and a durable timer kind. Composed in src/routes.ts and handed in by
+ * the composition root (app.ts); the core imports no registry.
+ */
+export interface Routes {
+  commands: ReadonlyMap<string, CommandDefinition>;
+  forms: ReadonlyMap<string, FormHandler>;
+  actions: ReadonlyMap<string, ActionHandler>;
+  timers: ReadonlyMap<string, TimerHandler>;
+}
+
+/**
  * The platform-neutral core. Each entry point runs its handler in one
  * transaction that also writes the outgoing messages to the outbox, so a state
  * change and its messages commit together or not at all.
@@ -63,6 +74,7 @@ export class Core {
     readonly log: Logger,
     readonly dispatcher: Dispatcher,
     readonly recurringJobs: RecurringJobRunner,
+    private readonly routes: Routes,
   ) {}
 
   private outage: DatabaseOutage | undefined;
@@ -74,7 +86,7 @@ export class Core {
 
   /** A slash command with its raw text. Unknown commands and bad input get a private explanation. */
   command(actor: Actor, name: string, text: string, eventKey?: string): Promise<Reply> {
-    const command = commandsByName.get(name.replace(/^\//, '').toLowerCase());
+    const command = this.routes.commands.get(name.replace(/^\//, '').toLowerCase());
     if (!command) {
       return Promise.resolve({ reply: common.problem(`"/${name.replace(/^\//, '').slice(0, 40)}" is not a Circulate command. Try /network help.`) });
     }
@@ -97,7 +109,7 @@ export class Core {
 
   /** A button press, routed by its stable action id. `eventKey` makes repeats no-ops. */
   action(actor: Actor, actionId: string, payload: string, eventKey?: string): Promise<Reply> {
-    const handler = actionHandlers.get(actionId);
+    const handler = this.routes.actions.get(actionId);
     if (!handler) return Promise.resolve({ reply: common.problem('That button is no longer supported.') });
     return this.run(actor, eventKey, async (ctx, inv) => {
       if (handler.moderatorOnly && !inv.isModerator) return { reply: common.moderatorsOnly() };
@@ -107,7 +119,7 @@ export class Core {
 
   /** A form submission; field problems come back as `fieldErrors` and nothing changes. */
   submitForm(actor: Actor, formId: string, values: Record<string, string>, payload = '', eventKey?: string): Promise<Reply> {
-    const handler = forms.get(formId);
+    const handler = this.routes.forms.get(formId);
     if (!handler) return Promise.resolve({ reply: common.problem('That form has expired. Please run the command again.') });
     return this.run(
       actor,
@@ -167,7 +179,7 @@ export class Core {
       const due = await dueTimers(this.db, now);
       if (due.length === 0) return ran;
       for (const timer of due) {
-        const handler = timerHandlers.get(timer.kind);
+        const handler = this.routes.timers.get(timer.kind);
         try {
           const done = await this.db.transaction().execute(async (trx) => {
             if (!(await claimTimer(trx, timer, now))) return false;

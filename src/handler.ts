@@ -62,3 +62,6 @@ export interface ActionHandler {
   moderatorOnly?: boolean;
   run(ctx: HandlerContext, inv: Invocation, payload: string): Promise<Result>;
 }
+
+/** What a durable timer kind does when it comes due; returns the messages it causes. */
+export type TimerHandler = (ctx: HandlerContext, community: CommunityRow, subjectId: string, now: Date) => Promise<Outgoing[]>;

@@ -36,6 +36,8 @@ const forbidden: [string, string, string, RegExp][] = [
   ['adapters/ -> core.db', 'adapters/discord/probe.ts', "import type { App } from '../../src/index.ts';\nexport const rows = (app: App) => app.core.db.selectFrom('members');\n", /never use core\.db/],
   ['bin/ -> src/app.ts', 'bin/probe.ts', "import { createApp } from '../src/app.ts';\nexport const x = createApp;\n", /only through its public API/],
   ['flows -> commands', 'src/flows/probe.ts', "import type { CommandDefinition } from '../commands/types.ts';\nexport type X = CommandDefinition;\n", /src\/flows never imports src\/commands/],
+  ['core -> routes', 'src/core-probe.ts', "import { routes } from './routes.ts';\nexport const x = routes;\n", /only the composition root/],
+  ['flows -> routes', 'src/flows/probe.ts', "import { routes } from '../routes.ts';\nexport const x = routes;\n", /only the composition root/],
   ['matching -> db', 'src/matching/probe.ts', "import type { Database } from '../db/tables.ts';\nexport type X = Database;\n", /src\/matching never imports src\/db/],
 ];
 
@@ -45,6 +47,7 @@ const allowed: [string, string, string][] = [
   ['bin/ -> src/index.ts and adapters/', 'bin/probe.ts', "import { createApp } from '../src/index.ts';\nimport { runConsole } from '../adapters/console/index.ts';\nexport const x = [createApp, runConsole];\n"],
   ['commands -> flows', 'src/commands/probe.ts', "import { homeFor } from '../flows/home.ts';\nexport const x = homeFor;\n"],
   ['flows -> handler contract', 'src/flows/probe.ts', "import type { HandlerContext } from '../handler.ts';\nexport type X = HandlerContext;\n"],
+  ['the composition root -> routes', 'src/app.ts', "import { routes } from './routes.ts';\nexport const x = routes;\n"],
   ['flows -> db', 'src/flows/probe.ts', "import { getMember } from '../db/members.ts';\nexport const x = getMember;\n"],
   ['tests reach anything', 'test/probe.test.ts', "import { getMember } from '../src/db/members.ts';\nimport { App } from '@slack/bolt';\nexport const x = [getMember, App];\n"],
 ];
