@@ -21,7 +21,7 @@ import { TIMER_MEETUP_START } from './flows/meetups.ts';
 import { ROUND_JOB } from './scheduler/jobs.ts';
 import type { PlatformPort } from './platform.ts';
 import type { RecurringJobRunner } from './scheduler/recurring-jobs.ts';
-import { claimTimer, dueTimers } from './scheduler/timers.ts';
+import { claimTimer, dueTimers } from './db/timers.ts';
 import { settingsFor } from './settings.ts';
 
 /** Who is acting, as an adapter reports it. */

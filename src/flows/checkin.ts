@@ -9,7 +9,7 @@ import * as copy from '../messages/copy/checkin.ts';
 import * as rhythm from '../messages/copy/rhythm.ts';
 import type { Form } from '../messages/model.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
-import { scheduleTimer } from '../scheduler/timers.ts';
+import { scheduleTimer } from '../db/timers.ts';
 import { TIMER_CHECKIN } from './intro.ts';
 import { privateTo } from './people.ts';
 

@@ -11,7 +11,7 @@ import { listActiveOffers } from '../db/offers.ts';
 import * as copy from '../messages/copy/intro.ts';
 import * as rhythmCopy from '../messages/copy/rhythm.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
-import { cancelTimer, scheduleTimer } from '../scheduler/timers.ts';
+import { cancelTimer, scheduleTimer } from '../db/timers.ts';
 import { conversationOf, privateTo, who } from './people.ts';
 import { loadMatchingState } from './snapshot.ts';
 import { seedFrom } from './seed.ts';

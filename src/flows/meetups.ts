@@ -9,7 +9,7 @@ import { newId } from '../ids.ts';
 import { runBreakouts } from '../matching/index.ts';
 import * as copy from '../messages/copy/meetups.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
-import { scheduleTimer } from '../scheduler/timers.ts';
+import { scheduleTimer } from '../db/timers.ts';
 import { audit } from './moderation.ts';
 import { privateTo, who } from './people.ts';
 import { seedFrom } from './seed.ts';

@@ -10,7 +10,7 @@ import { UserError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import * as copy from '../messages/copy/admin.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
-import { cancelTimer } from '../scheduler/timers.ts';
+import { cancelTimer } from '../db/timers.ts';
 import { askNextHelper, TIMER_RESPONSE_DUE } from './intro.ts';
 import { privateTo } from './people.ts';
 

@@ -12,7 +12,7 @@ import type { AvailabilitySlot, CareerStage, PracticeAsk, RoleFocus } from '../m
 import * as copy from '../messages/copy/practice.ts';
 import type { Form } from '../messages/model.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
-import { scheduleTimer } from '../scheduler/timers.ts';
+import { scheduleTimer } from '../db/timers.ts';
 import { assertCanAsk } from './intro.ts';
 import { conversationOf, privateTo } from './people.ts';
 import { seedFrom } from './seed.ts';

@@ -4,7 +4,7 @@ import type { Database, MemberRow } from '../db/tables.ts';
 import type { Block, Destination, Message, Span } from '../messages/model.ts';
 import * as copy from '../messages/copy/admin.ts';
 import { transitionMatch } from '../db/matches.ts';
-import { cancelTimer } from '../scheduler/timers.ts';
+import { cancelTimer } from '../db/timers.ts';
 import { TIMER_RESPONSE_DUE } from './intro.ts';
 
 /**

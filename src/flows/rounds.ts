@@ -9,7 +9,7 @@ import { runPairRound } from '../matching/index.ts';
 import type { RoundResult } from '../matching/types.ts';
 import * as copy from '../messages/copy/rhythm.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
-import { scheduleTimer } from '../scheduler/timers.ts';
+import { scheduleTimer } from '../db/timers.ts';
 import { TIMER_CHECKIN } from './intro.ts';
 import { conversationOf, privateTo, who } from './people.ts';
 import { seedFrom } from './seed.ts';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp, MATCHING_PREWARM_MS } from '../../src/app.ts';
 import type { Actor } from '../../src/core.ts';
 import { TIMER_MEETUP_START } from '../../src/flows/meetups.ts';
-import { scheduleTimer } from '../../src/scheduler/timers.ts';
+import { scheduleTimer } from '../../src/db/timers.ts';
 import { WARM_UP_ROUNDS } from '../../src/matching/warm-up.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { generateCommunity } from '../../src/matching/synthetic.ts';

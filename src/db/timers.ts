@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids.ts';
-import type { Database, TimerRow } from '../db/tables.ts';
+import type { Database, TimerRow } from './tables.ts';
 
 /**
  * Durable timers: response windows, check-ins and reminders live in the database
