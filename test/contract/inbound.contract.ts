@@ -88,6 +88,15 @@ export function inboundContract(name: string, setup: () => Promise<InboundUnderT
       expect(list.text).toContain('IMLS grants');
     });
 
+    it('a form with a bad field is refused privately, naming the problem, and nothing is saved', async () => {
+      await t.openForm(t.helper, 'offer-help');
+      const refused = await t.submitForm(t.helper, { topic: 'cataloging', details: 'zanzibar', capacity: '2' });
+      expect(refused.private).toBe(true);
+      expect(refused.text).toMatch(/at least 10 characters/);
+      expect(refused.text).not.toMatch(/Offer #\d+ is live/);
+      expect((await t.command(t.helper, { kind: 'offers' })).text).not.toMatch(/zanzibar/i);
+    });
+
     it('a button: Accept on an invitation introduces both members', async () => {
       await t.command(t.helper, OFFER);
       const asked = await t.command(t.requester, ASK);
