@@ -1,12 +1,13 @@
 import { DAY, HOUR, MINUTE } from '../time.ts';
 import { DateTime } from 'luxon';
-import type { HandlerContext, Invocation, Result } from '../handler.ts';
+import type { FlowRoutes, HandlerContext, Invocation, Result } from '../handler.ts';
 import { createMatch, recordMatchEvent } from '../db/matches.ts';
 import { nextRef } from '../db/refs.ts';
 import type { CommunityRow, MeetupRow, MemberRow } from '../db/tables.ts';
 import { UserError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { runBreakouts } from '../matching/index.ts';
+import { ADMIN_ACTIONS } from '../messages/copy/admin.ts';
 import * as copy from '../messages/copy/meetups.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
 import { scheduleTimer } from '../db/timers.ts';
@@ -158,7 +159,7 @@ export async function startMeetup(ctx: HandlerContext, community: CommunityRow, 
     await recordMatchEvent(ctx.db, community.id, match.id, 'meetup_group', now, meetup.id);
     for (const m of members) out.push({ to: privateTo(m), message: copy.yourGroup(meetup.title, room, members.filter((o) => o.id !== m.id).map(who)) });
   }
-  // Anyone the matcher could not place (blocks, the rematch window) is left for the host to seat,
+  // Anyone the matcher could not place (only blocks can do that; the rematch window is a preference at meetups) is left for the host to seat,
   // listed as unassigned with the reason, and told so: never silently left out.
   const unassigned: { member: MemberRow; reason: string }[] = [];
   for (const u of result.unplaced) {
@@ -213,3 +214,17 @@ export async function followUpMeetup(ctx: HandlerContext, community: CommunityRo
   }
   return out;
 }
+
+/** This flow's buttons and timers, composed into the routing tables in src/routes.ts. */
+export const meetupRoutes: FlowRoutes = {
+  actions: [
+    { actionId: ADMIN_ACTIONS.rsvpGoing, run: (ctx, inv, payload) => rsvp(ctx, inv, payload, true) },
+    { actionId: ADMIN_ACTIONS.rsvpNotGoing, run: (ctx, inv, payload) => rsvp(ctx, inv, payload, false) },
+  ],
+  timers: {
+    [TIMER_MEETUP_REMIND_DAY]: (ctx, community, meetupId) => remind(ctx, community, meetupId, 24),
+    [TIMER_MEETUP_REMIND_HOUR]: (ctx, community, meetupId) => remind(ctx, community, meetupId, 1),
+    [TIMER_MEETUP_START]: (ctx, community, meetupId, now) => startMeetup(ctx, community, meetupId, now),
+    [TIMER_MEETUP_FOLLOW_UP]: (ctx, community, meetupId) => followUpMeetup(ctx, community, meetupId),
+  },
+};

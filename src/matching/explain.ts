@@ -138,3 +138,13 @@ export const UNPLACED = {
   noAllowedPartner: 'every other eligible member is blocked or was met too recently',
   noGroupFits: 'no group could take them without breaking a matching rule',
 } as const;
+
+/** Reasons the host sees for anyone a meetup could not seat: only blocks can do that, and each names who. */
+export const MEETUP_UNPLACED = {
+  alone: 'nobody else is going',
+  blockedWithEveryone: (names: string[]): string => `there is a block between them and everyone else going (${names.join(', ')})`,
+  noRoomWithoutBlock: (rooms: ({ blockedWith: string[] } | { full: number })[]): string =>
+    `every room has someone they have a block with, or is full (${rooms
+      .map((r, i) => `Room ${i + 1}: ${'full' in r ? `full, ${r.full} people` : `block with ${r.blockedWith.join(', ')}`}`)
+      .join('; ')})`,
+} as const;

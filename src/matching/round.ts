@@ -7,6 +7,7 @@
 import { buildCandidateGraph, DEFAULT_K } from './candidates.ts';
 import { UNPLACED } from './explain.ts';
 import { formGroups } from './groups.ts';
+import { meetupRooms } from './meetups.ts';
 import { describeGroups, eligibleMembers, placeInTrios, solvePairs } from './pairs.ts';
 import { prepare } from './score.ts';
 import type { MatchContext, MemberSnapshot, RoundResult } from './types.ts';
@@ -39,10 +40,12 @@ export function pairRound(members: MemberSnapshot[], ctx: MatchContext, opts: Ro
   return { groups: described.groups, unplaced, totalScore: described.totalScore, seed: ctx.seed };
 }
 
-/** Meetup breakouts of 2, 3 or 4 on the same scores and rules as rounds. */
-export function breakoutGroups(members: MemberSnapshot[], ctx: MatchContext, size: 2 | 3 | 4, opts: { k?: number } = {}): RoundResult {
-  if (size === 2) return pairRound(members, ctx, { k: opts.k, groupSize: 2 });
+/**
+ * Meetup breakout rooms of about `size` (2–6): everyone going gets a room unless blocks
+ * make it impossible; the rematch window is a preference here (meetups.ts).
+ */
+export function breakoutGroups(members: MemberSnapshot[], ctx: MatchContext, size: number, _opts: { k?: number } = {}): RoundResult {
   const p = prepare(members, ctx);
   const { eligible, unplaced } = eligibleMembers(p, ctx.seed);
-  return formGroups(p, eligible, unplaced, size, opts.k ?? DEFAULT_K, ctx.seed);
+  return meetupRooms(p, eligible, unplaced, size, ctx.seed);
 }

@@ -43,7 +43,8 @@ const communityArb = fc
     return { members: snapshots, ctx };
   });
 
-function assertRules(result: RoundResult, members: MemberSnapshot[], ctx: MatchContext): void {
+/** rematchHard: rounds treat the rematch window as a hard rule; meetups only prefer new faces (issue 14). */
+function assertRules(result: RoundResult, members: MemberSnapshot[], ctx: MatchContext, rematchHard = true): void {
   const byId = new Map(members.map((m) => [m.id, m]));
   const seen = new Set<string>();
   for (const g of result.groups) {
@@ -60,7 +61,7 @@ function assertRules(result: RoundResult, members: MemberSnapshot[], ctx: MatchC
         const b = g.memberIds[j]!;
         expect(constraints.sameMember(a, b)).toBe(false);
         expect(constraints.blockedPair(a, b, ctx)).toBe(false);
-        expect(constraints.withinRematchWindow(a, b, ctx)).toBe(false);
+        if (rematchHard) expect(constraints.withinRematchWindow(a, b, ctx)).toBe(false);
       }
     }
   }
@@ -136,13 +137,13 @@ describe('breakoutGroups', () => {
     fc.assert(
       fc.property(communityArb, ({ members, ctx }) => {
         const result = breakoutGroups(members, ctx, size);
-        assertRules(result, members, ctx);
+        assertRules(result, members, ctx, false);
       }),
       { numRuns: 80 },
     );
     const { members, ctx } = generateCommunity(50, 9);
     const result = breakoutGroups(members, ctx, size);
-    assertRules(result, members, ctx);
+    assertRules(result, members, ctx, false);
     const sizes = result.groups.map((g) => g.memberIds.length);
     for (const s of sizes) expect(Math.abs(s - size)).toBeLessThanOrEqual(size === 2 ? 1 : 1);
   });
