@@ -65,3 +65,9 @@ export interface ActionHandler {
 
 /** What a durable timer kind does when it comes due; returns the messages it causes. */
 export type TimerHandler = (ctx: HandlerContext, community: CommunityRow, subjectId: string, now: Date) => Promise<Outgoing[]>;
+
+/** What a flow contributes to the routing tables (src/routes.ts): its buttons and its timer kinds. */
+export interface FlowRoutes {
+  actions?: readonly ActionHandler[];
+  timers?: Readonly<Record<string, TimerHandler>>;
+}

@@ -1,5 +1,5 @@
 import { DAY, HOUR } from '../time.ts';
-import type { HandlerContext, Invocation, Result } from '../handler.ts';
+import type { FlowRoutes, HandlerContext, Invocation, Result } from '../handler.ts';
 import { getMember, updateMember } from '../db/members.ts';
 import { getMatch, getParticipants, recordMatchEvent } from '../db/matches.ts';
 import type { CommunityRow, MemberRow, ParticipantRow } from '../db/tables.ts';
@@ -166,3 +166,18 @@ export async function sendThanks(ctx: HandlerContext, inv: Invocation, matchId: 
     outgoing: [{ to: privateTo(helper.member), message: copy.thanksReceived(inv.member.display_name, note) }],
   };
 }
+
+/** This flow's buttons and timers, composed into the routing tables in src/routes.ts. */
+export const checkinRoutes: FlowRoutes = {
+  actions: [
+    { actionId: copy.CHECKIN_ACTIONS.yes, run: (ctx, inv, payload) => answerCheckin(ctx, inv, payload, 'yes') },
+    { actionId: copy.CHECKIN_ACTIONS.notYet, run: (ctx, inv, payload) => answerCheckin(ctx, inv, payload, 'not_yet') },
+    { actionId: copy.CHECKIN_ACTIONS.no, run: (ctx, inv, payload) => answerCheckin(ctx, inv, payload, 'no') },
+    { actionId: copy.CHECKIN_ACTIONS.thank, run: async (_ctx, _inv, payload) => ({ form: thanksForm(payload) }) },
+  ],
+  timers: {
+    [TIMER_CHECKIN]: (ctx, community, matchId, now) => sendCheckins(ctx, community, matchId, now),
+    [TIMER_CHECKIN_REMINDER]: (ctx, community, matchId, now) => remindCheckins(ctx, community, matchId, now),
+    [TIMER_CHECKIN_EXPIRE]: (ctx, community, matchId, now) => expireCheckins(ctx, community, matchId, now),
+  },
+};

@@ -1,5 +1,5 @@
 import { DAY, HOUR } from '../time.ts';
-import type { HandlerContext, Invocation, Result } from '../handler.ts';
+import type { FlowRoutes, HandlerContext, Invocation, Result } from '../handler.ts';
 import { getMember } from '../db/members.ts';
 import { createMatch, getMatch, getParticipants, matchesForRequest, transitionMatch } from '../db/matches.ts';
 import { createRequest, getRequest, listOpenRequests, transitionRequest } from '../db/requests.ts';
@@ -319,3 +319,16 @@ export async function volunteerForRequest(ctx: HandlerContext, inv: Invocation, 
   outgoing.push({ to: conversationOf([requester, inv.member], `Informational interview: ${request.topic}`), message: copy.introduction(view) });
   return { reply: rhythmCopy.volunteered(requester.display_name), outgoing };
 }
+
+/** This flow's buttons and timers, composed into the routing tables in src/routes.ts. */
+export const introRoutes: FlowRoutes = {
+  actions: [
+    { actionId: copy.INTRO_ACTIONS.accept, run: (ctx, inv, payload) => acceptInvitation(ctx, inv, payload) },
+    { actionId: copy.INTRO_ACTIONS.decline, run: (ctx, inv, payload) => declineInvitation(ctx, inv, payload, false) },
+    { actionId: copy.INTRO_ACTIONS.notNow, run: (ctx, inv, payload) => declineInvitation(ctx, inv, payload, true) },
+    { actionId: rhythmCopy.RHYTHM_ACTIONS.volunteer, run: (ctx, inv, payload) => volunteerForRequest(ctx, inv, payload) },
+  ],
+  timers: {
+    [TIMER_RESPONSE_DUE]: (ctx, community, matchId, now) => expireInvitation(ctx, community, matchId, now),
+  },
+};

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { HandlerContext, Invocation, Result } from '../handler.ts';
+import type { FlowRoutes, HandlerContext, Invocation, Result } from '../handler.ts';
 import { parseList } from '../db/json.ts';
 import { getMember, updateMember } from '../db/members.ts';
 import { connectionsQuery, getParticipants, transitionMatch } from '../db/matches.ts';
@@ -210,3 +210,15 @@ export async function postOpportunity(ctx: HandlerContext, inv: Invocation, orga
     outgoing: channelId ? [{ to: { kind: 'channel', channelId }, message: copy.opportunity(organisation, title, url) }] : [],
   };
 }
+
+/** This flow's buttons, composed into the routing tables in src/routes.ts. */
+export const moderationRoutes: FlowRoutes = {
+  actions: [
+    {
+      actionId: copy.ADMIN_ACTIONS.resolveReport,
+      moderatorOnly: true,
+      // From the button, the list message itself is replaced; no separate reply.
+      run: async (ctx, inv, payload) => ({ update: (await resolveReport(ctx, inv, payload, '')).update! }),
+    },
+  ],
+};

@@ -1,6 +1,6 @@
 import { DAY } from '../time.ts';
 import { recordFeedbackOnce } from '../db/feedback.ts';
-import type { HandlerContext, Invocation, Result } from '../handler.ts';
+import type { FlowRoutes, HandlerContext, Invocation, Result } from '../handler.ts';
 import { parseList } from '../db/json.ts';
 import { getMember } from '../db/members.ts';
 import { createMatch, getMatch, getParticipants } from '../db/matches.ts';
@@ -151,3 +151,11 @@ export async function submitFeedback(
     outgoing: other ? [{ to: privateTo(other), message: copy.feedbackReceived(inv.member.display_name, answers.wentWell, answers.toPractise) }] : [],
   };
 }
+
+/** This flow's buttons and timers, composed into the routing tables in src/routes.ts. */
+export const practiceRoutes: FlowRoutes = {
+  actions: [{ actionId: copy.PRACTICE_ACTIONS.feedback, run: async (_ctx, _inv, payload) => ({ form: feedbackForm(payload) }) }],
+  timers: {
+    [TIMER_PRACTICE_FEEDBACK]: (ctx, community, matchId) => promptFeedback(ctx, community, matchId),
+  },
+};

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { HandlerContext, Invocation, Result } from '../handler.ts';
+import type { FlowRoutes, HandlerContext, Invocation, Result } from '../handler.ts';
 import type { Database, MemberRow } from '../db/tables.ts';
 import type { Block, Destination, Message, Span } from '../messages/model.ts';
 import * as copy from '../messages/copy/admin.ts';
@@ -237,3 +237,11 @@ export function channelPostWithout(row: { destination: string; message: string }
     .filter((block) => block.kind !== 'actions' || block.buttons.length > 0);
   return JSON.stringify({ ...message, blocks });
 }
+
+/** This flow's buttons, composed into the routing tables in src/routes.ts. */
+export const privacyRoutes: FlowRoutes = {
+  actions: [
+    { actionId: copy.ADMIN_ACTIONS.confirmDelete, run: (ctx, inv) => deleteMyData(ctx, inv) },
+    { actionId: copy.ADMIN_ACTIONS.cancelDelete, run: async () => ({ update: copy.deleteCancelled() }) },
+  ],
+};

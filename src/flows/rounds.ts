@@ -1,6 +1,6 @@
 import { DAY } from '../time.ts';
 import { DateTime } from 'luxon';
-import type { HandlerContext, Invocation, Result } from '../handler.ts';
+import type { FlowRoutes, HandlerContext, Invocation, Result } from '../handler.ts';
 import { isAvailable, updateMember } from '../db/members.ts';
 import { createMatch } from '../db/matches.ts';
 import type { CommunityRow, MemberRow } from '../db/tables.ts';
@@ -103,3 +103,11 @@ export async function skipRound(ctx: HandlerContext, inv: Invocation, slotIso: s
     .execute();
   return { update: copy.roundSkipped() };
 }
+
+/** This flow's buttons, composed into the routing tables in src/routes.ts. */
+export const roundsRoutes: FlowRoutes = {
+  actions: [
+    { actionId: copy.RHYTHM_ACTIONS.joinRounds, run: (ctx, inv) => setRoundsOptIn(ctx, inv, true) },
+    { actionId: copy.RHYTHM_ACTIONS.skipRound, run: (ctx, inv, payload) => skipRound(ctx, inv, payload) },
+  ],
+};
