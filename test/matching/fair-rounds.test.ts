@@ -60,6 +60,17 @@ const sparseRulesArb = fc
     return { members, ctx: context({ seed, blocks }) };
   });
 
+/** Tiny communities where each pair is allowed or blocked at random (many triangles, many singles). */
+const coinRulesArb = fc
+  .integer({ min: 2, max: 9 })
+  .chain((n) => fc.record({ n: fc.constant(n), allowed: fc.array(fc.boolean(), { minLength: n * n, maxLength: n * n }), seed: fc.integer() }))
+  .map(({ n, allowed, seed }) => {
+    const members = Array.from({ length: n }, (_, i) => member(`m${i}`));
+    const blocks = [];
+    for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (!allowed[a * n + b]) blocks.push({ blocker: `m${a}`, blocked: `m${b}` });
+    return { members, ctx: context({ seed, blocks }) };
+  });
+
 function allowedByRules(members: MemberSnapshot[], ctx: MatchContext, a: number, b: number): boolean {
   const A = members[a]!;
   const B = members[b]!;
@@ -191,6 +202,27 @@ describe('rounds: most people placed, then best score, on the full allowed graph
           expect(pairs).toBe(refPairs);
         },
       ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('every reason a round gives for leaving someone out is true, checked with the named rules (3,000 runs)', () => {
+    fc.assert(
+      fc.property(fc.oneof(thinCommunityArb(40), sparseRulesArb, coinRulesArb), ({ members, ctx }) => {
+        const r = pairRound(members, ctx);
+        const ids = members.map((m) => m.id);
+        const idx = new Map(ids.map((id, i) => [id, i]));
+        for (const u of r.unplaced) {
+          const i = idx.get(u.memberId)!;
+          const others = ids.map((_, j) => j).filter((j) => j !== i);
+          if (u.reason === 'no other eligible member this round') expect(others.length).toBe(0);
+          else if (u.reason === 'every other eligible member is blocked or was met too recently') {
+            for (const j of others) expect(allowedByRules(members, ctx, i, j)).toBe(false);
+          } else if (u.reason === 'no group could take them without breaking a matching rule') {
+            for (const g of r.groups) expect(g.memberIds.every((y) => allowedByRules(members, ctx, i, idx.get(y)!))).toBe(false);
+          } else throw new Error(`unexpected reason: ${u.reason}`);
+        }
+      }),
       { numRuns: 3000 },
     );
   });
