@@ -204,7 +204,7 @@ export function meetupRooms(p: Prepared, eligible: Int32Array, unplacedIn: Round
       const x = left.shift()!;
       const j = left.findIndex((y) => !blocked(x, y));
       if (j >= 0) finalRooms.push([x, left.splice(j, 1)[0]!]);
-      else if (!swapIn(x) && !pull(x)) still.push(x);
+      else if (!swapIn(x) && !pull(x) && !pullTwo(x)) still.push(x);
     }
     left = still;
   };
@@ -218,6 +218,27 @@ export function meetupRooms(p: Prepared, eligible: Int32Array, unplacedIn: Round
       room[at] = x;
       if (reseat(z, room)) return true;
       room[at] = z;
+    }
+    return false;
+  };
+  // x and two people who may all meet each other, from rooms that keep two or more, make a room of three.
+  const pullTwo = (x: number): boolean => {
+    const roomOf = new Map<number, number[]>();
+    for (const room of rooms) for (const y of room) if (!blocked(x, y)) roomOf.set(y, room);
+    const ys = [...roomOf.keys()];
+    for (let i = 0; i < ys.length; i++) {
+      for (let j = i + 1; j < ys.length; j++) {
+        const y = ys[i]!;
+        const z = ys[j]!;
+        if (blocked(y, z)) continue;
+        const Ry = roomOf.get(y)!;
+        const Rz = roomOf.get(z)!;
+        if (Ry === Rz ? Ry.length < 4 : Ry.length < 3 || Rz.length < 3) continue;
+        Ry.splice(Ry.indexOf(y), 1);
+        Rz.splice(Rz.indexOf(z), 1);
+        rooms.push([x, y, z]);
+        return true;
+      }
     }
     return false;
   };
@@ -237,14 +258,104 @@ export function meetupRooms(p: Prepared, eligible: Int32Array, unplacedIn: Round
   rooms.length = 0;
   rooms.push(...finalRooms);
   finalRooms = rooms;
-  seatLeft();
 
-  // 5. Swaps between rooms while they raise the total, keep every room block-free and keep sizes;
-  //    then anyone still out gets another chance in the rooms as they now are.
+  const seatLeftUntilStuck = (): void => {
+    for (let before = Infinity; left.length > 0 && left.length < before; ) {
+      before = left.length;
+      seatLeft();
+    }
+  };
+  // Rooms below the lower bound (after blocks forced people out, or a new room of two) take
+  // people from rooms above it who have no block there; a room that still cannot be filled
+  // is dissolved when everyone in it has another block-free room with space.
+  const lo = targets.length === 0 ? 2 : Math.max(2, Math.min(Math.min(...targets), size - 1));
+  const rebalance = (): void => {
+    for (const R of rooms) {
+      while (R.length > 0 && R.length < lo) {
+        let moved = false;
+        for (const S of rooms) {
+          // From a room above the bound, or (when no split reaches the bound) one at least two bigger: spread evenly.
+          if (S === R || (S.length <= lo && S.length < R.length + 2)) continue;
+          const y = S.find((yy) => R.every((z) => !blocked(yy, z)));
+          if (y === undefined) continue;
+          S.splice(S.indexOf(y), 1);
+          R.push(y);
+          moved = true;
+          break;
+        }
+        if (!moved) break;
+      }
+    }
+    for (let i = rooms.length - 1; i >= 0; i--) {
+      const R = rooms[i]!;
+      if (R.length === 0 || R.length >= lo) continue;
+      rooms.splice(i, 1);
+      const placed: number[] = [];
+      for (const x of R) {
+        if (!reseat(x)) break;
+        placed.push(x);
+      }
+      if (placed.length === R.length) continue;
+      for (const x of placed) {
+        const room = rooms.find((r) => r.includes(x))!;
+        room.splice(room.indexOf(x), 1);
+      }
+      rooms.splice(i, 0, R);
+    }
+  };
+
+  // 5. Sizes back into bounds, then swaps between rooms while they raise the total, keep every
+  //    room block-free and keep sizes; anyone still out gets another chance in the rooms as they now are.
+  seatLeftUntilStuck();
+  rebalance();
   if (n <= SWAP_LIMIT) improveBySwaps(finalRooms, weight, blocked);
-  for (let before = Infinity; left.length > 0 && left.length < before; ) {
-    before = left.length;
-    seatLeft();
+  seatLeftUntilStuck();
+  rebalance();
+  seatLeftUntilStuck();
+
+  // 6. If that left anyone out, a seating built the other way round may seat more: every
+  //    pair of the maximum matching (the most pairs blocks allow) as a room, the rest joining
+  //    a pair they have no block with, then rooms too small merged while no block crosses.
+  //    Whichever seats more people stands.
+  if (left.length > 0 && n <= EXACT_SEED_LIMIT) {
+    const alt: number[][] = pairs.map(([a, b]) => [a, b]);
+    let altLeft: number[] = [];
+    for (const x of seatable) {
+      if (paired.has(x)) continue;
+      let best: number[] | null = null;
+      for (const room of alt) if (room.length < hi && room.every((y) => !blocked(x, y)) && (best === null || room.length < best.length)) best = room;
+      if (best) best.push(x);
+      else altLeft.push(x);
+    }
+    for (let merged = true; merged; ) {
+      merged = false;
+      alt.sort((a, b) => a.length - b.length);
+      for (let i = 0; i < alt.length && !merged; i++) {
+        if (alt[i]!.length >= lo) break;
+        for (let j = i + 1; j < alt.length && !merged; j++) {
+          const A = alt[i]!;
+          const B = alt[j]!;
+          if (A.length + B.length > hi || A.some((x) => B.some((y) => blocked(x, y)))) continue;
+          A.push(...B);
+          alt.splice(j, 1);
+          merged = true;
+        }
+      }
+    }
+    const before = { rooms: rooms.map((r) => [...r]), left: [...left] };
+    rooms.length = 0;
+    rooms.push(...alt);
+    left = altLeft;
+    altLeft = [];
+    seatLeftUntilStuck();
+    rebalance();
+    if (n <= SWAP_LIMIT) improveBySwaps(finalRooms, weight, blocked);
+    seatLeftUntilStuck();
+    if (left.length >= before.left.length) {
+      rooms.length = 0;
+      rooms.push(...before.rooms);
+      left = before.left;
+    }
   }
 
   // Every reason is a fact about the rooms made: each room has someone they have a block with, or is full.

@@ -163,6 +163,51 @@ describe('meetup breakouts (issue 14, finding 2)', () => {
     );
   }, 300_000);
 
+  it('leaves out no more people than blocks force: brute force over every seating of up to 6 going (3,000 runs, any block density)', () => {
+    /** Fewest left out over every way to seat people in block-free rooms of 2..size+1. */
+    const fewestOut = (ids: string[], ctx: MatchContext, hi: number): number => {
+      let best = ids.length;
+      const go = (i: number, rooms: string[][], out: number): void => {
+        if (out >= best) return;
+        if (i === ids.length) {
+          if (rooms.every((r) => r.length >= 2)) best = out;
+          return;
+        }
+        const x = ids[i]!;
+        for (const r of rooms) {
+          if (r.length < hi && r.every((y) => !isBlocked(ctx, x, y))) {
+            r.push(x);
+            go(i + 1, rooms, out);
+            r.pop();
+          }
+        }
+        rooms.push([x]);
+        go(i + 1, rooms, out);
+        rooms.pop();
+        go(i + 1, rooms, out + 1);
+      };
+      go(0, [], 0);
+      return best;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 6 }).chain((n) =>
+          fc.record({ n: fc.constant(n), size: fc.integer({ min: 2, max: 6 }), blockedPairs: fc.array(fc.boolean(), { minLength: n * n, maxLength: n * n }), seed: fc.integer() }),
+        ),
+        ({ n, size, blockedPairs, seed }) => {
+          const members = Array.from({ length: n }, (_, i) => member(`m${i}`, { displayName: `M${i}` }));
+          const blocks = [];
+          for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (blockedPairs[a * n + b]) blocks.push({ blocker: `m${a}`, blocked: `m${b}` });
+          const m = { members, ctx: context({ seed, blocks }), size };
+          const r = breakoutGroups(m.members, m.ctx, size);
+          checkRules(m, r);
+          expect(r.unplaced.length).toBe(fewestOut(members.map((x) => x.id), m.ctx, size + 1));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it('three going who met each other last round: one room of three, nobody unassigned', () => {
     const members = ['ann', 'ben', 'cat'].map((id) => member(id));
     const ctx = context({ history: [{ a: 'ann', b: 'ben', at: daysAgo(7) }, { a: 'ben', b: 'cat', at: daysAgo(7) }, { a: 'ann', b: 'cat', at: daysAgo(7) }] });
