@@ -87,7 +87,7 @@ async function runPlatforms(config: Config, log: Logger, which: { slack: boolean
     const port = discordAdapter.createDiscordPort({ options, log });
     ports.push(port);
     starters.push(async (app) => {
-      const handle = await discordAdapter.startDiscord({ app, log, options, port });
+      const handle = await discordAdapter.startDiscord({ app, log, options, port, http });
       log.info('Discord adapter started');
       return handle;
     });

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { ChannelType, Client, Events, GatewayIntentBits, type Guild } from 'discord.js';
+import { ChannelType, Client, Events, GatewayIntentBits, Status, type Guild } from 'discord.js';
 import type { App, Logger } from '../../src/index.ts';
+import type { HttpServer } from '../http/server.ts';
 import { handleInteraction, type InteractionContext } from './interactions.ts';
 import type { DiscordOptions } from './options.ts';
 import type { DiscordPort } from './port.ts';
@@ -50,6 +51,8 @@ export async function startDiscord(args: {
   port?: DiscordPort;
   /** Defer an interaction when the core has not answered within this long (default 2 s; Discord allows 3). */
   deferAfterMs?: number;
+  /** The process's HTTP server: /readyz then reports whether the gateway is connected. */
+  http?: Pick<HttpServer, 'addReadinessCheck'>;
 }): Promise<DiscordAdapter> {
   const { app, options } = args;
   const log = args.log.child({ adapter: PLATFORM });
@@ -97,6 +100,7 @@ export async function startDiscord(args: {
   client.on(Events.Warn, (message) => log.warn({ message }, 'discord client warning'));
   client.on(Events.ShardError, (err, shardId) => log.error({ err, shardId }, 'discord gateway error'));
 
+  args.http?.addReadinessCheck('discord', async () => (client.isReady() && client.ws.status === Status.Ready ? 'ok' : 'gateway not connected'));
   const ready = once(client, Events.ClientReady);
   await client.login(options.token);
   await ready;

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startDiscord, type DiscordAdapter } from '../../../adapters/discord/index.ts';
+import type { HttpServer } from '../../../adapters/http/server.ts';
 import type { DiscordOptions } from '../../../adapters/discord/options.ts';
 import { createDiscordPort, type DiscordPort } from '../../../adapters/discord/port.ts';
 import { registerCommands } from '../../../adapters/discord/register.ts';
@@ -36,7 +37,9 @@ export interface World {
 }
 
 /** Starts the fake, registers commands in its guild, builds the app on an in-memory database, and starts the adapter. */
-export async function startWorld(opts: { introChannel?: boolean; moderatorRoleId?: string; fake?: FakeDiscordOptions; deferAfterMs?: number } = {}): Promise<World> {
+export async function startWorld(
+  opts: { introChannel?: boolean; moderatorRoleId?: string; fake?: FakeDiscordOptions; deferAfterMs?: number; http?: Pick<HttpServer, 'addReadinessCheck'> } = {},
+): Promise<World> {
   const fake = await startFakeDiscord({ heartbeatInterval: 5000, ...opts.fake });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -59,7 +62,7 @@ export async function startWorld(opts: { introChannel?: boolean; moderatorRoleId
   const database = openDatabase(':memory:');
   const port = createDiscordPort({ options, log });
   const app = await createApp({ config: testConfig(), clock, log, ports: [port], database });
-  const adapter = await startDiscord({ app, log, options, port, ...(opts.deferAfterMs !== undefined ? { deferAfterMs: opts.deferAfterMs } : {}) });
+  const adapter = await startDiscord({ app, log, options, port, ...(opts.deferAfterMs !== undefined ? { deferAfterMs: opts.deferAfterMs } : {}), ...(opts.http ? { http: opts.http } : {}) });
 
   const run = async (interaction: FakeInteraction): Promise<RecordedCall> => {
     fake.sendInteraction(interaction);
