@@ -12,7 +12,7 @@ describe('/readyz on Discord', () => {
   });
 
   it('reports the gateway connected once ready, and not connected after it closed', async () => {
-    const http = createHttpServer({ log: pino({ level: 'silent' }) });
+    const http = createHttpServer({ log: pino({ level: 'silent' }), port: 0 });
     world = await startWorld({ http });
     expect(await http.readiness()).toMatchObject({ ready: true, checks: { discord: 'ok' } });
     await world.adapter.client.destroy();
