@@ -1,8 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
@@ -11,6 +6,7 @@ import { openDatabase, type Db } from '../../src/db/database.ts';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/server.ts';
 import { scratchDatabases } from '../support/databases.ts';
 import { quietLog, testConfig } from '../support/harness.ts';
+import { BotProcesses, killWhen, runUntil } from './bot-process.ts';
 
 /**
  * Chaos on Discord: the real bot process (bin/circulate.ts under tsx) delivers a
@@ -21,8 +17,6 @@ import { quietLog, testConfig } from '../support/harness.ts';
  */
 
 const MEMBERS = 100;
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const username = (i: number): string => `member${i}`;
 
 const backends = scratchDatabases('circulate-kill9d');
@@ -31,22 +25,20 @@ describe.each(backends)('kill -9 during a 50-introduction round on Discord ($nam
   let fake: FakeDiscord;
   let dbUrl: string;
   let drop: () => Promise<void>;
-  let cwd: string;
-  const children: ChildProcess[] = [];
+  let bots: BotProcesses;
 
   beforeEach(async () => {
     const users = Array.from({ length: MEMBERS }, (_, i) => ({ username: username(i + 1), global_name: `Member ${i + 1}` }));
     fake = await startFakeDiscord({ users, guilds: [{ name: 'Kill nine', channels: [{ name: 'general' }, { name: 'introductions' }] }] });
     ({ url: dbUrl, drop } = await backend.create());
-    cwd = mkdtempSync(join(tmpdir(), 'circulate-kill9-cwd-'));
+    bots = new BotProcesses();
   });
 
   afterEach(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    children.length = 0;
+    bots.killAll();
     await fake.close();
     await drop();
-    rmSync(cwd, { recursive: true, force: true });
+    bots.removeCwd();
   });
 
   async function queueRound(): Promise<number> {
@@ -66,30 +58,13 @@ describe.each(backends)('kill -9 during a 50-introduction round on Discord ($nam
     return rows.filter((r) => (JSON.parse(r.destination) as { kind: string }).kind === 'conversation').length;
   }
 
-  function startBot(): ChildProcess {
-    const child = fork(join(ROOT, 'bin', 'circulate.ts'), [], {
-      cwd,
-      execArgv: ['--import', TSX],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        DISCORD_TOKEN: fake.token,
-        DISCORD_APPLICATION_ID: fake.applicationId,
-        DISCORD_API_URL: fake.restBase,
-        DISCORD_INTRO_CHANNEL_ID: fake.channel('introductions').id as string,
-        DATABASE_URL: dbUrl,
-        PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
-        LOG_LEVEL: 'error',
-        LOG_FORMAT: 'json',
-        MATCHING_WARM_UP: 'false',
-        PAIRING_CADENCE: 'off',
-        OUTBOX_LEASE_SECONDS: '1',
-      },
+  const startBot = () =>
+    bots.start(dbUrl, {
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_URL: fake.restBase,
+      DISCORD_INTRO_CHANNEL_ID: fake.channel('introductions').id as string,
     });
-    children.push(child);
-    return child;
-  }
 
   async function pending(): Promise<{ pending: number; unconfirmed: number; failed: number }> {
     const db: Db = openDatabase(dbUrl);
@@ -116,33 +91,20 @@ describe.each(backends)('kill -9 during a 50-introduction round on Discord ($nam
     expect(intros).toBe(MEMBERS / 2);
 
     fake.setLatency({ route: /^\/channels\/\d+\/messages$/, method: 'POST', ms: 400 });
-    const first = startBot();
-    const exited = new Promise<void>((resolve) => first.once('exit', () => resolve()));
-    await new Promise<void>((resolve, reject) => {
-      first.once('exit', (code) => reject(new Error(`the bot exited by itself (${code}) before the kill`)));
-      const onCall = (): void => {
-        if (introMessages().length < 30) return;
-        first.kill('SIGKILL');
-        fake.off('call', onCall);
-        resolve();
-      };
-      fake.on('call', onCall);
-    });
-    await exited;
+    await killWhen(
+      startBot(),
+      (onCall) => {
+        fake.on('call', onCall);
+        return () => fake.off('call', onCall);
+      },
+      () => introMessages().length >= 30,
+    );
     const atKill = await pending();
     const threadsAtKill = threadIds().length;
     expect(atKill.unconfirmed).toBeGreaterThan(0);
 
     fake.setLatency({ route: /^\/channels\/\d+\/messages$/, method: 'POST', ms: 0 });
-    const second = startBot();
-    let secondExit: string | null = null;
-    second.once('exit', (code, signal) => (secondExit = `${code ?? signal}`));
-    for (;;) {
-      if (secondExit !== null) throw new Error(`the restarted bot exited (${secondExit}) before delivering everything`);
-      if ((await pending()).pending === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    second.kill('SIGKILL');
+    await runUntil(startBot(), async () => (await pending()).pending === 0);
     expect((await pending()).failed).toBe(0);
 
     // Per pair (the members of a thread other than the bot): how many threads, and how many messages in each.

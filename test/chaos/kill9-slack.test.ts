@@ -1,8 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
@@ -11,6 +6,7 @@ import { openDatabase, type Db } from '../../src/db/database.ts';
 import { FAKE_SIGNING_SECRET, startFakeSlackApi, type FakeMessage, type FakeSlackApi } from '../fakes/slack/index.ts';
 import { scratchDatabases } from '../support/databases.ts';
 import { quietLog, testConfig } from '../support/harness.ts';
+import { BotProcesses, killWhen, runUntil } from './bot-process.ts';
 
 /**
  * Chaos: the real bot process (bin/circulate.ts under tsx, as `npm run dev` runs it)
@@ -21,9 +17,6 @@ import { quietLog, testConfig } from '../support/harness.ts';
  */
 
 const MEMBERS = 100;
-const ROOT = join(import.meta.dirname, '..', '..');
-/** tsx's loader by path: the bot runs in an empty directory (no .env of the developer's), where `--import tsx` would not resolve. */
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const userId = (i: number): string => `U${String(i).padStart(9, '0')}`;
 const keyOf = (m: FakeMessage): string | undefined => (m.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
 
@@ -33,22 +26,20 @@ describe.each(backends)('kill -9 during a 50-introduction round on $name', (back
   let fake: FakeSlackApi;
   let dbUrl: string;
   let drop: () => Promise<void>;
-  let cwd: string;
-  const children: ChildProcess[] = [];
+  let bots: BotProcesses;
 
   beforeEach(async () => {
     const users = Array.from({ length: MEMBERS }, (_, i) => ({ id: userId(i + 1), name: `member${i + 1}`, display_name: `Member ${i + 1}` }));
     fake = await startFakeSlackApi({ users, rateLimits: false });
     ({ url: dbUrl, drop } = await backend.create());
-    cwd = mkdtempSync(join(tmpdir(), 'circulate-kill9-cwd-'));
+    bots = new BotProcesses();
   });
 
   afterEach(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    children.length = 0;
+    bots.killAll();
     await fake.close();
     await drop();
-    rmSync(cwd, { recursive: true, force: true });
+    bots.removeCwd();
   });
 
   /** The round, committed to the outbox by a process with no platform reachable (nothing delivered yet). */
@@ -69,29 +60,7 @@ describe.each(backends)('kill -9 during a 50-introduction round on $name', (back
     return rows.filter((r) => (JSON.parse(r.destination) as { kind: string }).kind === 'conversation').length;
   }
 
-  function startBot(): ChildProcess {
-    const child = fork(join(ROOT, 'bin', 'circulate.ts'), [], {
-      cwd,
-      execArgv: ['--import', TSX],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        SLACK_BOT_TOKEN: fake.token,
-        SLACK_SIGNING_SECRET: FAKE_SIGNING_SECRET,
-        SLACK_API_URL: fake.apiUrl,
-        DATABASE_URL: dbUrl,
-        PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
-        LOG_LEVEL: 'error',
-        LOG_FORMAT: 'json',
-        MATCHING_WARM_UP: 'false',
-        PAIRING_CADENCE: 'off',
-        OUTBOX_LEASE_SECONDS: '1',
-      },
-    });
-    children.push(child);
-    return child;
-  }
+  const startBot = () => bots.start(dbUrl, { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: FAKE_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
 
   async function outboxCounts(): Promise<{ pending: number; delivered: number; failed: number; unconfirmed: number }> {
     const db: Db = openDatabase(dbUrl);
@@ -114,18 +83,14 @@ describe.each(backends)('kill -9 during a 50-introduction round on $name', (back
 
     // Slack takes the post at once and answers 400 ms later: the window a kill -9 used to turn into duplicates.
     fake.setLatency('chat.postMessage', 400);
-    const first = startBot();
-    const exited = new Promise<void>((resolve) => first.once('exit', () => resolve()));
-    await new Promise<void>((resolve, reject) => {
-      first.once('exit', (code) => reject(new Error(`the bot exited by itself (${code}) before the kill`)));
-      const stop = fake.onCall((call) => {
-        if (call.method !== 'chat.postMessage' || fake.messages.length < 40) return;
-        first.kill('SIGKILL');
-        stop();
-        resolve();
-      });
-    });
-    await exited;
+    await killWhen(
+      startBot(),
+      (onCall) =>
+        fake.onCall((call) => {
+          if (call.method === 'chat.postMessage') onCall();
+        }),
+      () => fake.messages.length >= 40,
+    );
     const atKill = await outboxCounts();
     const postedAtKill = fake.messages.length;
     // The kill really landed mid-delivery: some rows were on Slack but never confirmed.
@@ -133,16 +98,7 @@ describe.each(backends)('kill -9 during a 50-introduction round on $name', (back
     expect(atKill.pending).toBeGreaterThan(0);
 
     fake.setLatency('chat.postMessage', 0);
-    const second = startBot();
-    let secondExit: string | null = null;
-    second.once('exit', (code, signal) => (secondExit = `${code ?? signal}`));
-    for (;;) {
-      if (secondExit !== null) throw new Error(`the restarted bot exited (${secondExit}) before delivering everything`);
-      const now = await outboxCounts();
-      if (now.pending === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    second.kill('SIGKILL');
+    await runUntil(startBot(), async () => (await outboxCounts()).pending === 0);
 
     const after = await outboxCounts();
     expect(after.failed).toBe(0);

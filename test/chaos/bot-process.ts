@@ -1,0 +1,86 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * The real bot process (bin/circulate.ts under tsx, as `npm run dev` runs it)
+ * for the kill -9 chaos tests: started in an empty working directory against
+ * one database and one fake platform, killed with SIGKILL mid-delivery, and
+ * started again until the outbox is drained.
+ */
+
+const ROOT = join(import.meta.dirname, '..', '..');
+/** tsx's loader by path: the bot runs in an empty directory (no .env of the developer's), where `--import tsx` would not resolve. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
+/** The bot processes of one test, and their scratch working directory. */
+export class BotProcesses {
+  readonly cwd = mkdtempSync(join(tmpdir(), 'circulate-kill9-cwd-'));
+  private readonly children: ChildProcess[] = [];
+
+  /** Starts the bot on `databaseUrl`; `platformEnv` says which (fake) platform it talks to. */
+  start(databaseUrl: string, platformEnv: Record<string, string>): ChildProcess {
+    const child = fork(join(ROOT, 'bin', 'circulate.ts'), [], {
+      cwd: this.cwd,
+      execArgv: ['--import', TSX],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        ...platformEnv,
+        DATABASE_URL: databaseUrl,
+        PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+        LOG_LEVEL: 'error',
+        LOG_FORMAT: 'json',
+        MATCHING_WARM_UP: 'false',
+        PAIRING_CADENCE: 'off',
+        OUTBOX_LEASE_SECONDS: '1',
+      },
+    });
+    this.children.push(child);
+    return child;
+  }
+
+  /** SIGKILLs every bot still running. */
+  killAll(): void {
+    for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    this.children.length = 0;
+  }
+
+  removeCwd(): void {
+    rmSync(this.cwd, { recursive: true, force: true });
+  }
+}
+
+/**
+ * SIGKILLs `child` at the first platform call after which `due()` holds, and
+ * waits until it has exited. `watch` subscribes to the fake platform's calls
+ * and returns the unsubscribe. Fails if the bot exits by itself first.
+ */
+export async function killWhen(child: ChildProcess, watch: (onCall: () => void) => () => void, due: () => boolean): Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the bot exited by itself (${code}) before the kill`)));
+    const stop = watch(() => {
+      if (!due()) return;
+      child.kill('SIGKILL');
+      stop();
+      resolve();
+    });
+  });
+  await exited;
+}
+
+/** Polls `done()` every 200 ms until it holds, then SIGKILLs `child`. Fails if the bot exits first. */
+export async function runUntil(child: ChildProcess, done: () => Promise<boolean>): Promise<void> {
+  let exit: string | null = null;
+  child.once('exit', (code, signal) => (exit = `${code ?? signal}`));
+  for (;;) {
+    if (exit !== null) throw new Error(`the restarted bot exited (${exit}) before delivering everything`);
+    if (await done()) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill('SIGKILL');
+}
