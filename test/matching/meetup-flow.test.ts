@@ -3,32 +3,15 @@
  * inside the rematch window still get a breakout room (before: no rooms at all, every
  * CSV row "Unassigned", each told "the host will put you in a breakout room").
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../../src/time.ts';
-import type { Actor, Reply } from '../../src/core.ts';
 import { plainText } from '../../src/messages/build.ts';
 import { testDatabases } from '../support/databases.ts';
-import { useHarness } from '../support/fixture.ts';
-
-const mod: Actor = {
-  platform: 'console',
-  communityPlatformId: 'test-community',
-  communityName: 'Test community',
-  user: { platformUserId: 'mia', displayName: 'Mia' },
-  isModerator: true,
-};
+import { useHarness, useModerator } from '../support/fixture.ts';
 
 describe.each(testDatabases)('meetup breakouts through the flow on $name', (testDb) => {
   const f = useHarness(testDb);
-  const admin = async (text: string): Promise<Reply> => {
-    const reply = await f.h.app.core.command(mod, 'network-admin', text);
-    await f.h.app.core.flush();
-    return reply;
-  };
-
-  beforeEach(async () => {
-    await admin('setup prompt_channel=#general time_zone=Europe/London cadence=off');
-  });
+  const admin = useModerator(f);
 
   it.each([2, 3])('two going who met last week get one room together at size %i, and nobody is unassigned', async (size) => {
     for (const n of ['Cat', 'Dee']) await f.h.member(n).command('network', 'profile');

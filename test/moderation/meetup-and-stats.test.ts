@@ -1,33 +1,16 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../../src/time.ts';
-import type { Actor, Reply } from '../../src/core.ts';
 import { computeStats } from '../../src/flows/stats.ts';
 import { plainText } from '../../src/messages/build.ts';
 import { barColumns, barHeight, CHART } from '../../src/stats/chart.ts';
 import { testDatabases } from '../support/databases.ts';
-import { useHarness } from '../support/fixture.ts';
+import { useHarness, useModerator } from '../support/fixture.ts';
 import { textOf } from '../support/harness.ts';
 import { readPng } from './png-reader.ts';
 
-const mod: Actor = {
-  platform: 'console',
-  communityPlatformId: 'test-community',
-  communityName: 'Test community',
-  user: { platformUserId: 'mia', displayName: 'Mia' },
-  isModerator: true,
-};
-
 describe.each(testDatabases)('meetups and stats on $name', (testDb) => {
   const f = useHarness(testDb);
-  const admin = async (text: string): Promise<Reply> => {
-    const reply = await f.h.app.core.command(mod, 'network-admin', text);
-    await f.h.app.core.flush();
-    return reply;
-  };
-
-  beforeEach(async () => {
-    await admin('setup prompt_channel=#general time_zone=Europe/London cadence=off');
-  });
+  const admin = useModerator(f);
 
   it('runs a meetup: RSVPs with a live count, two reminders, breakouts that respect blocks and the rematch window, the CSV, follow-ups', async () => {
     // The harness clock starts Monday 2 March 2026, 09:00 UTC.

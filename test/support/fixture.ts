@@ -1,4 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
+import type { Actor, Reply } from '../../src/core.ts';
 import type { Db } from '../../src/db/database.ts';
 import type { TestDatabase } from './databases.ts';
 import { harness, type Harness } from './harness.ts';
@@ -34,4 +35,29 @@ export function useHarness(testDb: TestDatabase, options?: HarnessOptions): Fixt
     await release();
   });
   return fixture;
+}
+
+/** Mia, moderator of the harness's console community. */
+export const moderator: Actor = {
+  platform: 'console',
+  communityPlatformId: 'test-community',
+  communityName: 'Test community',
+  user: { platformUserId: 'mia', displayName: 'Mia' },
+  isModerator: true,
+};
+
+/**
+ * Sets the community up as Mia before each test (register after `useHarness`);
+ * returns her `/network-admin`, settled (the outbox flushed before it returns).
+ */
+export function useModerator(f: Fixture, setup = 'setup prompt_channel=#general time_zone=Europe/London cadence=off'): (text: string) => Promise<Reply> {
+  const admin = async (text: string): Promise<Reply> => {
+    const reply = await f.h.app.core.command(moderator, 'network-admin', text);
+    await f.h.app.core.flush();
+    return reply;
+  };
+  beforeEach(async () => {
+    await admin(setup);
+  });
+  return admin;
 }
