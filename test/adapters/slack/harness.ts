@@ -117,6 +117,23 @@ export async function startHarness(fakeOptions: FakeSlackApiOptions = {}): Promi
   };
 }
 
+/** What Slack shows of a message or view: every text object inside the blocks, in order; the top-level `text` only when there are none. */
+export function blockKitText(body: { text?: unknown; blocks?: unknown }): string {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'text' && typeof value === 'string') texts.push(value);
+        else walk(value);
+      }
+    }
+  };
+  const blocks = Array.isArray(body.blocks) ? body.blocks : [];
+  walk(blocks);
+  return blocks.length ? texts.join('\n') : String(body.text ?? '');
+}
+
 /** All the text Slack would show or parse for a message: fallback plus every text object in the blocks. */
 export function allText(body: { text?: unknown; blocks?: unknown }): string {
   const parts: string[] = [typeof body.text === 'string' ? body.text : ''];

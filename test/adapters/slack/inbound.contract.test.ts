@@ -1,6 +1,6 @@
 import { inboundContract, type Answer, type Intent } from '../../contract/inbound.contract.ts';
 import { blockActions, viewSubmission, type FakeMessage } from '../../fakes/slack/index.ts';
-import { startHarness, USERS } from './harness.ts';
+import { blockKitText, startHarness, USERS } from './harness.ts';
 
 /**
  * Slack under the inbound contract: the real Bolt app on a local port, driven by
@@ -30,22 +30,8 @@ inboundContract('slack', async () => {
   const names = new Map<string, string>(Object.values(USERS).map((u) => [u.id, u.display_name]));
 
   /** What Slack shows: every text object in the blocks (the fallback only without blocks), user mentions as @Name. */
-  const shown = (body: { text?: unknown; blocks?: unknown }): string => {
-    const texts: string[] = [];
-    const walk = (node: unknown): void => {
-      if (Array.isArray(node)) node.forEach(walk);
-      else if (node && typeof node === 'object') {
-        for (const [key, value] of Object.entries(node)) {
-          if (key === 'text' && typeof value === 'string') texts.push(value);
-          else walk(value);
-        }
-      }
-    };
-    const blocks = Array.isArray(body.blocks) ? body.blocks : [];
-    walk(blocks);
-    const text = blocks.length ? texts.join('\n') : String(body.text ?? '');
-    return text.replace(/<@(U[A-Z0-9]+)(?:\|[^>]*)?>/g, (_, id: string) => `@${names.get(id) ?? id}`);
-  };
+  const shown = (body: { text?: unknown; blocks?: unknown }): string =>
+    blockKitText(body).replace(/<@(U[A-Z0-9]+)(?:\|[^>]*)?>/g, (_, id: string) => `@${names.get(id) ?? id}`);
 
   /** Channels the member is in with the bot: their DM, and any group DM opened with them. */
   const channelsOf = (member: string): string[] => [

@@ -7,7 +7,7 @@ import type { DeliveryReceipt } from '../../../src/messages/model.ts';
 import { DeliveryError } from '../../../src/platform.ts';
 import { platformPortContract } from '../../contract/platform-port.contract.ts';
 import { startFakeSlackApi, type FakeMessage, type FakeSlackApi, type RecordedCall } from '../../fakes/slack/index.ts';
-import { silentLogger } from './harness.ts';
+import { blockKitText, silentLogger } from './harness.ts';
 
 /**
  * The Slack port against the fake Web API: the shared platform-port contract,
@@ -43,23 +43,6 @@ function lastCallFor(fake: FakeSlackApi, r: DeliveryReceipt): RecordedCall {
   );
   if (!calls.length) throw new Error(`no call posted ${r.channelId}/${r.messageId}`);
   return calls.at(-1)!;
-}
-
-/** Every text object inside the blocks, in order; the top-level `text` only when there are none. */
-function blockKitText(args: Record<string, unknown>): string {
-  const texts: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') texts.push(value);
-        else walk(value);
-      }
-    }
-  };
-  const blocks = Array.isArray(args.blocks) ? args.blocks : [];
-  walk(blocks);
-  return blocks.length ? texts.join('\n') : String(args.text ?? '');
 }
 
 platformPortContract('slack', async () => {
