@@ -168,22 +168,28 @@ function addressedTo(destination: Destination, who: Erased): boolean {
   }
 }
 
+/** An outbox row as stored: destination and message as JSON text. */
+type StoredRow = { destination: string; message: string };
+
+/** A stored row's destination and message, parsed; null when either is not valid JSON. */
+function parseRow(row: StoredRow): { destination: Destination; message: unknown } | null {
+  try {
+    return { destination: JSON.parse(row.destination) as Destination, message: JSON.parse(row.message) as unknown };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Whether an outbox row must go when this member is erased: it is addressed to them, or it is
  * about them by id (a mention of them, or a button or field carrying one of their ids: their
  * member id, platform id, matches, requests or offers). Ids are compared whole, never as text
  * inside other text.
  */
-export function isAboutMember(row: { destination: string; message: string }, who: Erased, theirIds: ReadonlySet<string>): boolean {
-  let destination: Destination;
-  let message: unknown;
-  try {
-    destination = JSON.parse(row.destination) as Destination;
-    message = JSON.parse(row.message) as unknown;
-  } catch {
-    return false;
-  }
-  if (addressedTo(destination, who)) return true;
+export function isAboutMember(row: StoredRow, who: Erased, theirIds: ReadonlySet<string>): boolean {
+  const parsed = parseRow(row);
+  if (!parsed) return false;
+  if (addressedTo(parsed.destination, who)) return true;
   // Platform ids can be short (a console name such as "e"), so they count only as a mention's id;
   // generated ids (member, match, request, offer) count wherever they stand as a whole value.
   const carriesId = (value: unknown): boolean => {
@@ -195,7 +201,7 @@ export function isAboutMember(row: { destination: string; message: string }, who
     }
     return false;
   };
-  return carriesId(message);
+  return carriesId(parsed.message);
 }
 
 /**
@@ -203,16 +209,10 @@ export function isAboutMember(row: { destination: string; message: string }, who
  * ids (an "I can help with #N" for their ask) and with their mentions shown as "Former member",
  * as JSON; null when the row is not a channel post.
  */
-export function channelPostWithout(row: { destination: string; message: string }, who: Erased, theirIds: ReadonlySet<string>): string | null {
-  let destination: Destination;
-  let message: Message;
-  try {
-    destination = JSON.parse(row.destination) as Destination;
-    message = JSON.parse(row.message) as Message;
-  } catch {
-    return null;
-  }
-  if (destination.kind !== 'channel') return null;
+export function channelPostWithout(row: StoredRow, who: Erased, theirIds: ReadonlySet<string>): string | null {
+  const parsed = parseRow(row);
+  if (!parsed || parsed.destination.kind !== 'channel') return null;
+  const message = parsed.message as Message;
   const unmention = (spans: Span[]): Span[] =>
     spans.map((span): Span => {
       if (span.kind === 'mention' && span.platformUserId === who.platformUserId) return { kind: 'text', text: DELETED_NAME };
