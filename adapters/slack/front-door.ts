@@ -24,6 +24,13 @@ import type { WorkQueue } from './work-queue.ts';
  * verified requests waiting for their ack count as {@link SlackFrontDoor.busy}.
  */
 
+/** A verified request as it is handed to Bolt, less the `customProperties` and `ack` each dispatch adds. */
+interface Incoming {
+  body: Record<string, unknown>;
+  retryNum: number | undefined;
+  retryReason: string | undefined;
+}
+
 /** What the gate decides for a verified request: serve it, answer it with nothing, or refuse for now (503). */
 export type GateDecision = 'accept' | 'ignore' | 'unavailable';
 
@@ -225,10 +232,10 @@ export class SlackFrontDoor implements Receiver {
     const retryReason = header(request.headers, 'x-slack-retry-reason');
     if (ackableAtOnce(body)) {
       reply.code(200).send();
-      this.dispatchAfterAck(body, retryNum, retryReason);
+      this.dispatchAfterAck({ body, retryNum, retryReason });
       return reply;
     }
-    return this.dispatchAwaitingAck(reply, body, retryNum, retryReason);
+    return this.dispatchAwaitingAck(reply, { body, retryNum, retryReason });
   }
 
   private dispatch(event: ReceiverEvent): Promise<void> {
@@ -238,12 +245,11 @@ export class SlackFrontDoor implements Receiver {
   }
 
   /** Queues the Bolt dispatch of an answered request; a failure there is logged, never thrown. */
-  private dispatchAfterAck(body: Record<string, unknown>, retryNum: number | undefined, retryReason: string | undefined): void {
+  private dispatchAfterAck(incoming: Incoming): void {
     const { log, work } = this.options;
+    const { body } = incoming;
     const event: ReceiverEvent = {
-      body,
-      retryNum,
-      retryReason,
+      ...incoming,
       customProperties: {},
       ack: async (response?: unknown) => {
         if (response !== undefined) log.warn({ kind: kindOf(body) }, 'a listener acked with a body after the front door had answered; ignored');
@@ -259,21 +265,15 @@ export class SlackFrontDoor implements Receiver {
   }
 
   /** Runs the listeners now and answers with whatever they ack (modal submissions: inline errors, the next view). */
-  private async dispatchAwaitingAck(
-    reply: FastifyReply,
-    body: Record<string, unknown>,
-    retryNum: number | undefined,
-    retryReason: string | undefined,
-  ): Promise<FastifyReply> {
+  private async dispatchAwaitingAck(reply: FastifyReply, incoming: Incoming): Promise<FastifyReply> {
     const { log, work } = this.options;
+    const { body } = incoming;
     this.awaitingAck++;
     let acked = false;
     let settle!: (response: { body?: unknown; failed?: boolean }) => void;
     const answer = new Promise<{ body?: unknown; failed?: boolean }>((resolve) => (settle = resolve));
     const event: ReceiverEvent = {
-      body,
-      retryNum,
-      retryReason,
+      ...incoming,
       customProperties: {},
       ack: async (response?: unknown) => {
         if (acked) throw new ReceiverMultipleAckError();
