@@ -166,6 +166,32 @@ export async function pastPairs(
 }
 
 /**
+ * Intro invitations that ended without an introduction (declined, not now, or the
+ * window ran out) since `since`, as requester/helper pairs dated by the answer. They
+ * count as recently connected (issue 14, finding 3) so a round or breakout never
+ * introduces a requester to someone who just said no; the requester never sees them.
+ */
+export async function unansweredInvitationPairs(
+  db: Kysely<Database>,
+  communityId: string,
+  since: Date,
+): Promise<{ a: string; b: string; at: Date }[]> {
+  const rows = await db
+    .selectFrom('match_participants as p1')
+    .innerJoin('match_participants as p2', (j) =>
+      j.onRef('p1.match_id', '=', 'p2.match_id').onRef('p1.member_id', '<', 'p2.member_id'),
+    )
+    .innerJoin('matches as m', 'm.id', 'p1.match_id')
+    .select(['p1.member_id as a', 'p2.member_id as b', 'm.updated_at as at'])
+    .where('p1.community_id', '=', communityId)
+    .where('m.kind', '=', 'intro')
+    .where('m.status', 'in', ['declined', 'not_now', 'expired'])
+    .where('m.updated_at', '>=', since.toISOString())
+    .execute();
+  return rows.map((r) => ({ a: r.a, b: r.b, at: new Date(r.at) }));
+}
+
+/**
  * The people a member was introduced to (one row per shared match), as a query
  * the caller selects from: `other` is the connection, `m` the match.
  */
@@ -178,4 +204,39 @@ export function connectionsQuery(db: Kysely<Database>, communityId: string, memb
     .where('mine.community_id', '=', communityId)
     .where('mine.member_id', '=', memberId)
     .where('m.status', '=', 'introduced');
+}
+
+/** Invitations still waiting for an answer that two members share, each once. */
+export function invitedMatchesBetween(db: Kysely<Database>, communityId: string, a: string, b: string): Promise<{ id: string; request_id: string | null }[]> {
+  return db
+    .selectFrom('match_participants as p1')
+    .innerJoin('match_participants as p2', 'p2.match_id', 'p1.match_id')
+    .innerJoin('matches as m', 'm.id', 'p1.match_id')
+    .select(['m.id', 'm.request_id'])
+    .where('p1.community_id', '=', communityId)
+    .where('p1.member_id', '=', a)
+    .where('p2.member_id', '=', b)
+    .where('m.status', '=', 'invited')
+    .execute();
+}
+
+/** Invitations still waiting for an answer that a member is part of, with their role in each. */
+export function invitedMatchesOf(
+  db: Kysely<Database>,
+  communityId: string,
+  memberId: string,
+): Promise<{ id: string; request_id: string | null; role: ParticipantRole }[]> {
+  return db
+    .selectFrom('match_participants as p')
+    .innerJoin('matches as m', 'm.id', 'p.match_id')
+    .select(['m.id', 'm.request_id', 'p.role'])
+    .where('p.community_id', '=', communityId)
+    .where('p.member_id', '=', memberId)
+    .where('m.status', '=', 'invited')
+    .execute();
+}
+
+/** The organisations of each person a member was introduced to (one row per shared match). */
+export function connectionOrganisations(db: Kysely<Database>, communityId: string, memberId: string): Promise<{ id: string; organisations: string }[]> {
+  return connectionsQuery(db, communityId, memberId).select(['other.id', 'other.organisations']).execute();
 }

@@ -98,6 +98,12 @@ export function listMembers(db: Kysely<Database>, communityId: string): Promise<
   return db.selectFrom('members').selectAll().where('community_id', '=', communityId).orderBy('created_at').execute();
 }
 
+/** Members known to moderate: seen using moderator tools, or listed (by platform id) in the community's settings. */
+export async function listModerators(db: Kysely<Database>, communityId: string, listed: string[]): Promise<MemberRow[]> {
+  const rows = await db.selectFrom('members').selectAll().where('community_id', '=', communityId).where('removed_at', 'is', null).execute();
+  return rows.filter((m) => m.is_moderator === 1 || listed.includes(m.platform_user_id));
+}
+
 export async function updateMember(
   db: Kysely<Database>,
   communityId: string,

@@ -55,3 +55,14 @@ export async function withdrawOffer(db: Kysely<Database>, communityId: string, i
     .where('id', '=', id)
     .execute();
 }
+
+/** Withdraws every active offer a member has. */
+export async function withdrawMemberOffers(db: Kysely<Database>, communityId: string, memberId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('offers')
+    .set({ active: 0, withdrawn_at: now.toISOString() })
+    .where('community_id', '=', communityId)
+    .where('member_id', '=', memberId)
+    .where('active', '=', 1)
+    .execute();
+}

@@ -1,4 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AuditLogTable } from './audit.ts';
+import type { OpportunitiesTable } from './opportunities.ts';
+import type { ReportsTable } from './reports.ts';
 
 /**
  * Table row types. Portable between SQLite and PostgreSQL: ids are app-generated
@@ -236,44 +239,6 @@ export interface CustomTopicsTable {
   created_at: string;
 }
 
-export interface AuditLogTable {
-  id: string;
-  community_id: string;
-  /** Member id of the moderator who acted. */
-  moderator_id: string;
-  action: string;
-  /** Member id or object the action concerned. */
-  target: string;
-  details: string;
-  at: string;
-}
-
-export interface ReportsTable {
-  id: string;
-  community_id: string;
-  ref: number;
-  reporter_id: string;
-  subject_id: string;
-  reason: string;
-  status: 'open' | 'resolved';
-  resolution: string | null;
-  resolved_by: string | null;
-  created_at: string;
-  resolved_at: string | null;
-}
-
-export interface OpportunitiesTable {
-  id: string;
-  community_id: string;
-  ref: number;
-  posted_by: string;
-  organisation: string;
-  title: string;
-  link: string | null;
-  active: number;
-  created_at: string;
-}
-
 export interface MeetupsTable {
   id: string;
   community_id: string;
@@ -340,7 +305,6 @@ export interface HealthProbeTable {
 }
 
 export type MeetupRow = Selectable<MeetupsTable>;
-export type ReportRow = Selectable<ReportsTable>;
 
 export type CommunityRow = Selectable<CommunitiesTable>;
 export type MemberRow = Selectable<MembersTable>;
