@@ -3,12 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createApp } from '../../src/app.ts';
+import { ManualClock } from '../../src/clock.ts';
+import type { Actor } from '../../src/core.ts';
+import { openDatabase, type Db } from '../../src/db/database.ts';
+import { quietLog, testConfig } from '../support/harness.ts';
 
 /**
  * The real bot process (bin/circulate.ts under tsx, as `npm run dev` runs it)
  * for the kill -9 chaos tests: started in an empty working directory against
  * one database and one fake platform, killed with SIGKILL mid-delivery, and
- * started again until the outbox is drained.
+ * started again until the outbox is drained; and the round they deliver.
  */
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -83,4 +88,48 @@ export async function runUntil(child: ChildProcess, done: () => Promise<boolean>
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   child.kill('SIGKILL');
+}
+
+/**
+ * Commits a pairing round of `members` members (all with rounds on) to the outbox, from a
+ * process with no platform reachable (nothing delivered yet). Member i is "Member i" of the
+ * community "Kill nine" with `platformUserId(i)`; member 1 runs the round. Returns how many
+ * introductions are pending.
+ */
+export async function queueRound(
+  databaseUrl: string,
+  members: number,
+  community: { platform: Actor['platform']; communityPlatformId: () => string },
+  platformUserId: (i: number) => string,
+): Promise<number> {
+  const app = await createApp({ config: testConfig(), clock: new ManualClock(null), log: quietLog, ports: [], databaseUrl });
+  const actor = (i: number, isModerator = false): Actor => ({
+    platform: community.platform,
+    communityPlatformId: community.communityPlatformId(),
+    communityName: 'Kill nine',
+    user: { platformUserId: platformUserId(i), displayName: `Member ${i}` },
+    isModerator,
+  });
+  for (let i = 1; i <= members; i++) await app.core.command(actor(i), 'network', 'rounds on');
+  await app.core.command(actor(1, true), 'network-admin', 'round');
+  const rows = await app.database.db.selectFrom('outbox').select(['destination']).where('status', '=', 'pending').execute();
+  await app.close();
+  await app.database.close();
+  return rows.filter((r) => (JSON.parse(r.destination) as { kind: string }).kind === 'conversation').length;
+}
+
+/** The outbox by status, read afresh; `unconfirmed`: pending rows whose send had started. */
+export async function outboxCounts(databaseUrl: string): Promise<{ pending: number; delivered: number; failed: number; unconfirmed: number }> {
+  const db: Db = openDatabase(databaseUrl);
+  try {
+    const rows = await db.db.selectFrom('outbox').select(['status', 'send_started_at']).execute();
+    return {
+      pending: rows.filter((r) => r.status === 'pending').length,
+      delivered: rows.filter((r) => r.status === 'delivered').length,
+      failed: rows.filter((r) => r.status === 'failed').length,
+      unconfirmed: rows.filter((r) => r.status === 'pending' && r.send_started_at !== null).length,
+    };
+  } finally {
+    await db.close();
+  }
 }

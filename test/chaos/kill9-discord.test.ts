@@ -1,12 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { ManualClock } from '../../src/clock.ts';
-import type { Actor } from '../../src/core.ts';
-import { openDatabase, type Db } from '../../src/db/database.ts';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/server.ts';
 import { scratchDatabases } from '../support/databases.ts';
-import { quietLog, testConfig } from '../support/harness.ts';
-import { BotProcesses, killWhen, runUntil } from './bot-process.ts';
+import { BotProcesses, killWhen, outboxCounts, queueRound, runUntil } from './bot-process.ts';
 
 /**
  * Chaos on Discord: the real bot process (bin/circulate.ts under tsx) delivers a
@@ -41,23 +36,6 @@ describe.each(backends)('kill -9 during a 50-introduction round on Discord ($nam
     bots.removeCwd();
   });
 
-  async function queueRound(): Promise<number> {
-    const app = await createApp({ config: testConfig(), clock: new ManualClock(null), log: quietLog, ports: [], databaseUrl: dbUrl });
-    const actor = (i: number, isModerator = false): Actor => ({
-      platform: 'discord',
-      communityPlatformId: fake.guild().id,
-      communityName: 'Kill nine',
-      user: { platformUserId: fake.user(username(i)).id, displayName: `Member ${i}` },
-      isModerator,
-    });
-    for (let i = 1; i <= MEMBERS; i++) await app.core.command(actor(i), 'network', 'rounds on');
-    await app.core.command(actor(1, true), 'network-admin', 'round');
-    const rows = await app.database.db.selectFrom('outbox').select(['destination']).where('status', '=', 'pending').execute();
-    await app.close();
-    await app.database.close();
-    return rows.filter((r) => (JSON.parse(r.destination) as { kind: string }).kind === 'conversation').length;
-  }
-
   const startBot = () =>
     bots.start(dbUrl, {
       DISCORD_TOKEN: fake.token,
@@ -66,20 +44,6 @@ describe.each(backends)('kill -9 during a 50-introduction round on Discord ($nam
       DISCORD_INTRO_CHANNEL_ID: fake.channel('introductions').id as string,
     });
 
-  async function pending(): Promise<{ pending: number; unconfirmed: number; failed: number }> {
-    const db: Db = openDatabase(dbUrl);
-    try {
-      const rows = await db.db.selectFrom('outbox').select(['status', 'send_started_at']).execute();
-      return {
-        pending: rows.filter((r) => r.status === 'pending').length,
-        unconfirmed: rows.filter((r) => r.status === 'pending' && r.send_started_at !== null).length,
-        failed: rows.filter((r) => r.status === 'failed').length,
-      };
-    } finally {
-      await db.close();
-    }
-  }
-
   const threadIds = (): string[] => fake.guild().threadIds;
   const introMessages = () => {
     const threads = new Set(threadIds());
@@ -87,7 +51,7 @@ describe.each(backends)('kill -9 during a 50-introduction round on Discord ($nam
   };
 
   it('restarting after SIGKILL gives every pair exactly one thread with one introduction', { timeout: 120_000 }, async () => {
-    const intros = await queueRound();
+    const intros = await queueRound(dbUrl, MEMBERS, { platform: 'discord', communityPlatformId: () => fake.guild().id }, (i) => fake.user(username(i)).id);
     expect(intros).toBe(MEMBERS / 2);
 
     fake.setLatency({ route: /^\/channels\/\d+\/messages$/, method: 'POST', ms: 400 });
@@ -99,13 +63,13 @@ describe.each(backends)('kill -9 during a 50-introduction round on Discord ($nam
       },
       () => introMessages().length >= 30,
     );
-    const atKill = await pending();
+    const atKill = await outboxCounts(dbUrl);
     const threadsAtKill = threadIds().length;
     expect(atKill.unconfirmed).toBeGreaterThan(0);
 
     fake.setLatency({ route: /^\/channels\/\d+\/messages$/, method: 'POST', ms: 0 });
-    await runUntil(startBot(), async () => (await pending()).pending === 0);
-    expect((await pending()).failed).toBe(0);
+    await runUntil(startBot(), async () => (await outboxCounts(dbUrl)).pending === 0);
+    expect((await outboxCounts(dbUrl)).failed).toBe(0);
 
     // Per pair (the members of a thread other than the bot): how many threads, and how many messages in each.
     const byPair = new Map<string, { threads: number; messages: number[] }>();

@@ -1,12 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { ManualClock } from '../../src/clock.ts';
-import type { Actor } from '../../src/core.ts';
-import { openDatabase, type Db } from '../../src/db/database.ts';
 import { FAKE_SIGNING_SECRET, startFakeSlackApi, type FakeMessage, type FakeSlackApi } from '../fakes/slack/index.ts';
 import { scratchDatabases } from '../support/databases.ts';
-import { quietLog, testConfig } from '../support/harness.ts';
-import { BotProcesses, killWhen, runUntil } from './bot-process.ts';
+import { BotProcesses, killWhen, outboxCounts, queueRound, runUntil } from './bot-process.ts';
 
 /**
  * Chaos: the real bot process (bin/circulate.ts under tsx, as `npm run dev` runs it)
@@ -42,43 +37,11 @@ describe.each(backends)('kill -9 during a 50-introduction round on $name', (back
     bots.removeCwd();
   });
 
-  /** The round, committed to the outbox by a process with no platform reachable (nothing delivered yet). */
-  async function queueRound(): Promise<number> {
-    const app = await createApp({ config: testConfig(), clock: new ManualClock(null), log: quietLog, ports: [], databaseUrl: dbUrl });
-    const actor = (i: number, isModerator = false): Actor => ({
-      platform: 'slack',
-      communityPlatformId: fake.team.id,
-      communityName: 'Kill nine',
-      user: { platformUserId: userId(i), displayName: `Member ${i}` },
-      isModerator,
-    });
-    for (let i = 1; i <= MEMBERS; i++) await app.core.command(actor(i), 'network', 'rounds on');
-    await app.core.command(actor(1, true), 'network-admin', 'round');
-    const rows = await app.database.db.selectFrom('outbox').select(['destination']).where('status', '=', 'pending').execute();
-    await app.close();
-    await app.database.close();
-    return rows.filter((r) => (JSON.parse(r.destination) as { kind: string }).kind === 'conversation').length;
-  }
-
   const startBot = () => bots.start(dbUrl, { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: FAKE_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
 
-  async function outboxCounts(): Promise<{ pending: number; delivered: number; failed: number; unconfirmed: number }> {
-    const db: Db = openDatabase(dbUrl);
-    try {
-      const rows = await db.db.selectFrom('outbox').select(['status', 'send_started_at']).execute();
-      return {
-        pending: rows.filter((r) => r.status === 'pending').length,
-        delivered: rows.filter((r) => r.status === 'delivered').length,
-        failed: rows.filter((r) => r.status === 'failed').length,
-        unconfirmed: rows.filter((r) => r.status === 'pending' && r.send_started_at !== null).length,
-      };
-    } finally {
-      await db.close();
-    }
-  }
 
   it('restarting after SIGKILL loses nothing and posts nothing twice', { timeout: 120_000 }, async () => {
-    const intros = await queueRound();
+    const intros = await queueRound(dbUrl, MEMBERS, { platform: 'slack', communityPlatformId: () => fake.team.id }, userId);
     expect(intros).toBe(MEMBERS / 2);
 
     // Slack takes the post at once and answers 400 ms later: the window a kill -9 used to turn into duplicates.
@@ -91,16 +54,16 @@ describe.each(backends)('kill -9 during a 50-introduction round on $name', (back
         }),
       () => fake.messages.length >= 40,
     );
-    const atKill = await outboxCounts();
+    const atKill = await outboxCounts(dbUrl);
     const postedAtKill = fake.messages.length;
     // The kill really landed mid-delivery: some rows were on Slack but never confirmed.
     expect(atKill.unconfirmed).toBeGreaterThan(0);
     expect(atKill.pending).toBeGreaterThan(0);
 
     fake.setLatency('chat.postMessage', 0);
-    await runUntil(startBot(), async () => (await outboxCounts()).pending === 0);
+    await runUntil(startBot(), async () => (await outboxCounts(dbUrl)).pending === 0);
 
-    const after = await outboxCounts();
+    const after = await outboxCounts(dbUrl);
     expect(after.failed).toBe(0);
     const keyed = fake.messages.filter((m) => !m.ephemeralTo);
     const perKey = new Map<string, number>();
