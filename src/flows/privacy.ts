@@ -21,15 +21,24 @@ export async function exportMyData(ctx: HandlerContext, inv: Invocation): Promis
   const db = ctx.db;
   const c = inv.community.id;
   const me = inv.member.id;
-  const myMatchIds = (await db.selectFrom('match_participants').select('match_id').where('community_id', '=', c).where('member_id', '=', me).execute()).map((r) => r.match_id);
+  // Who was asked for my intro requests and did not introduce us (declined, not now, expired,
+  // still pending or withdrawn) is the helper's private answer: those matches, and the
+  // explanations naming the helper, stay out; each ask shows only its outcome (issue 14, finding 3).
+  const hidden = new Set(await invitationsHiddenFromRequester(db, c, me));
+  const myMatchIds = (await db.selectFrom('match_participants').select('match_id').where('community_id', '=', c).where('member_id', '=', me).execute())
+    .map((r) => r.match_id)
+    .filter((id) => !hidden.has(id));
+  const myRequests = await db.selectFrom('requests').selectAll().where('community_id', '=', c).where('member_id', '=', me).execute();
   const data = {
     exportedAt: inv.now.toISOString(),
     community: { platform: inv.community.platform, name: inv.community.name },
     profile: inv.member,
     offers: await db.selectFrom('offers').selectAll().where('community_id', '=', c).where('member_id', '=', me).execute(),
-    requests: await db.selectFrom('requests').selectAll().where('community_id', '=', c).where('member_id', '=', me).execute(),
+    requests: myRequests.map((r) => ({ ...r, outcome: askOutcome(r.status) })),
     matches: myMatchIds.length ? await db.selectFrom('matches').selectAll().where('community_id', '=', c).where('id', 'in', myMatchIds).execute() : [],
-    participations: await db.selectFrom('match_participants').selectAll().where('community_id', '=', c).where('member_id', '=', me).execute(),
+    participations: (await db.selectFrom('match_participants').selectAll().where('community_id', '=', c).where('member_id', '=', me).execute()).filter(
+      (p) => !hidden.has(p.match_id),
+    ),
     feedbackGiven: await db.selectFrom('feedback').selectAll().where('community_id', '=', c).where('member_id', '=', me).execute(),
     blocks: await db.selectFrom('blocks').selectAll().where('community_id', '=', c).where('blocker_id', '=', me).execute(),
     reportsMade: await db.selectFrom('reports').selectAll().where('community_id', '=', c).where('reporter_id', '=', me).execute(),
@@ -38,6 +47,37 @@ export async function exportMyData(ctx: HandlerContext, inv: Invocation): Promis
   };
   const json = JSON.stringify(data, null, 2);
   return { reply: copy.exportReady([{ name: 'circulate-my-data.json', mimeType: 'application/json', base64: Buffer.from(json).toString('base64') }]) };
+}
+
+/** The intro invitations made for this member's own asks that never became an introduction. */
+async function invitationsHiddenFromRequester(db: Kysely<Database>, communityId: string, memberId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('match_participants as p')
+    .innerJoin('matches as m', 'm.id', 'p.match_id')
+    .select('m.id')
+    .where('p.community_id', '=', communityId)
+    .where('p.member_id', '=', memberId)
+    .where('p.role', '=', 'requester')
+    .where('m.kind', '=', 'intro')
+    .where('m.status', '!=', 'introduced')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** An ask's outcome in the requester's words, never naming who was asked. */
+function askOutcome(status: string): string {
+  switch (status) {
+    case 'matched':
+      return 'introduced to someone (see matches)';
+    case 'open':
+      return 'being offered around';
+    case 'waiting':
+      return 'waiting for the right person (in the weekly digest)';
+    case 'cancelled':
+      return 'cancelled';
+    default:
+      return status;
+  }
 }
 
 export function confirmDelete(): Result {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { parseList } from '../db/json.ts';
 import { isAvailable } from '../db/members.ts';
-import { pastPairs } from '../db/matches.ts';
+import { pastPairs, unansweredInvitationPairs } from '../db/matches.ts';
 import { customTopicsOf } from '../db/topics.ts';
 import type { Database, MemberRow } from '../db/tables.ts';
 import type { AvailabilitySlot, CareerStage, MatchContext, MemberSnapshot } from '../matching/types.ts';
@@ -21,7 +21,8 @@ export async function loadMatchingState(
   seed: number,
 ): Promise<{ members: MemberSnapshot[]; ctx: MatchContext; byId: Map<string, MemberRow> }> {
   const monthAgo = new Date(now.getTime() - 30 * DAY).toISOString();
-  const [memberRows, offers, asks, loads, gave, got, history, blocks, customTopics] = await Promise.all([
+  const rematchWindowDays = settings.rematchWindowWeeks * 7;
+  const [memberRows, offers, asks, loads, gave, got, introduced, saidNo, blocks, customTopics] = await Promise.all([
     db.selectFrom('members').selectAll().where('community_id', '=', communityId).execute(),
     db
       .selectFrom('offers')
@@ -49,6 +50,8 @@ export async function loadMatchingState(
     roleCounts(db, communityId, 'helper'),
     roleCounts(db, communityId, 'requester'),
     pastPairs(db, communityId),
+    // Only inside the window: past it the pair is free again and, to the requester, never met.
+    unansweredInvitationPairs(db, communityId, new Date(now.getTime() - rematchWindowDays * DAY)),
     db.selectFrom('blocks').select(['blocker_id', 'blocked_id']).where('community_id', '=', communityId).execute(),
     customTopicsOf(db, communityId),
   ]);
@@ -95,8 +98,9 @@ export async function loadMatchingState(
     byId: new Map(memberRows.map((m) => [m.id, m])),
     ctx: {
       now,
-      rematchWindowDays: settings.rematchWindowWeeks * 7,
-      history,
+      rematchWindowDays,
+      // A declined, not-now or expired invitation counts as a recent connection (issue 14, finding 3).
+      history: [...introduced, ...saidNo],
       blocks: blocks.map((b) => ({ blocker: b.blocker_id, blocked: b.blocked_id })),
       customTopics,
       seed,
