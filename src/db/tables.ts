@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AuditLogTable } from './audit.ts';
+import type { MeetupRsvpsTable, MeetupsTable } from './meetups.ts';
 import type { OpportunitiesTable } from './opportunities.ts';
 import type { ReportsTable } from './reports.ts';
 
@@ -239,30 +240,6 @@ export interface CustomTopicsTable {
   created_at: string;
 }
 
-export interface MeetupsTable {
-  id: string;
-  community_id: string;
-  ref: number;
-  title: string;
-  starts_at: string;
-  time_zone: string;
-  length_minutes: number;
-  video_link: string | null;
-  group_size: number;
-  channel_id: string | null;
-  created_by: string;
-  status: 'scheduled' | 'started' | 'done' | 'cancelled';
-  created_at: string;
-}
-
-export interface MeetupRsvpsTable {
-  meetup_id: string;
-  community_id: string;
-  member_id: string;
-  going: number;
-  updated_at: string;
-}
-
 export interface Database {
   communities: CommunitiesTable;
   members: MembersTable;
@@ -304,7 +281,6 @@ export interface HealthProbeTable {
   checked_at: string;
 }
 
-export type MeetupRow = Selectable<MeetupsTable>;
 
 export type CommunityRow = Selectable<CommunitiesTable>;
 export type MemberRow = Selectable<MembersTable>;

@@ -2,10 +2,10 @@ import { DAY, HOUR, MINUTE } from '../time.ts';
 import { DateTime } from 'luxon';
 import type { FlowRoutes, HandlerContext, Invocation, Result } from '../handler.ts';
 import { createMatch, recordMatchEvent } from '../db/matches.ts';
-import { nextRef } from '../db/refs.ts';
-import type { CommunityRow, MeetupRow, MemberRow } from '../db/tables.ts';
+import { createMeetup as storeMeetup, getMeetup, goingMembers, meetupGroupMembers, recordRsvp, setMeetupStatus, type MeetupRow } from '../db/meetups.ts';
+import { getMember, listMembers } from '../db/members.ts';
+import type { CommunityRow, MemberRow } from '../db/tables.ts';
 import { UserError } from '../errors.ts';
-import { newId } from '../ids.ts';
 import { runBreakouts } from '../matching/index.ts';
 import { ADMIN_ACTIONS } from '../messages/copy/admin.ts';
 import * as copy from '../messages/copy/meetups.ts';
@@ -44,18 +44,7 @@ export interface NewMeetup {
 const whenOf = (m: Pick<MeetupRow, 'starts_at' | 'time_zone'>): string =>
   DateTime.fromISO(m.starts_at, { zone: m.time_zone }).toFormat("cccc d LLLL yyyy, HH:mm ZZZZ");
 
-async function goingMembers(ctx: HandlerContext, meetup: MeetupRow): Promise<MemberRow[]> {
-  return ctx.db
-    .selectFrom('meetup_rsvps as r')
-    .innerJoin('members as m', 'm.id', 'r.member_id')
-    .selectAll('m')
-    .where('r.community_id', '=', meetup.community_id)
-    .where('r.meetup_id', '=', meetup.id)
-    .where('r.going', '=', 1)
-    .where('m.removed_at', 'is', null)
-    .orderBy('r.updated_at')
-    .execute();
-}
+const attendeesOf = (ctx: HandlerContext, meetup: MeetupRow): Promise<MemberRow[]> => goingMembers(ctx.db, meetup.community_id, meetup.id);
 
 async function view(ctx: HandlerContext, meetup: MeetupRow): Promise<copy.MeetupView> {
   return {
@@ -65,7 +54,7 @@ async function view(ctx: HandlerContext, meetup: MeetupRow): Promise<copy.Meetup
     when: whenOf(meetup),
     lengthMinutes: meetup.length_minutes,
     videoLink: meetup.video_link,
-    going: (await goingMembers(ctx, meetup)).length,
+    going: (await attendeesOf(ctx, meetup)).length,
   };
 }
 
@@ -75,22 +64,21 @@ export async function createMeetup(ctx: HandlerContext, inv: Invocation, input: 
   if (start.toJSDate() <= inv.now) throw new UserError('invalid_input', 'The meetup must start in the future.', { start: 'Pick a time in the future.' });
   const channelId = ctx.settings.promptChannelId;
   if (!channelId) throw new UserError('conflict', 'Set a prompt channel first (/network-admin setup) so the meetup can be announced there.');
-  const meetup: MeetupRow = {
-    id: newId(),
-    community_id: inv.community.id,
-    ref: await nextRef(ctx.db, 'meetups', inv.community.id),
-    title: input.title,
-    starts_at: start.toUTC().toISO()!,
-    time_zone: input.timeZone,
-    length_minutes: input.lengthMinutes,
-    video_link: input.videoLink,
-    group_size: input.groupSize,
-    channel_id: channelId,
-    created_by: inv.member.id,
-    status: 'scheduled',
-    created_at: inv.now.toISOString(),
-  };
-  await ctx.db.insertInto('meetups').values(meetup).execute();
+  const meetup = await storeMeetup(
+    ctx.db,
+    inv.community.id,
+    {
+      title: input.title,
+      starts_at: start.toUTC().toISO()!,
+      time_zone: input.timeZone,
+      length_minutes: input.lengthMinutes,
+      video_link: input.videoLink,
+      group_size: input.groupSize,
+      channel_id: channelId,
+      created_by: inv.member.id,
+    },
+    inv.now,
+  );
   const at = start.toJSDate().getTime();
   const timers: [string, number][] = [
     [TIMER_MEETUP_REMIND_DAY, at - DAY],
@@ -108,36 +96,32 @@ export async function createMeetup(ctx: HandlerContext, inv: Invocation, input: 
 
 /** Going / Not going: records the answer and refreshes the announcement's live count. */
 export async function rsvp(ctx: HandlerContext, inv: Invocation, meetupId: string, going: boolean): Promise<Result> {
-  const meetup = await ctx.db.selectFrom('meetups').selectAll().where('community_id', '=', inv.community.id).where('id', '=', meetupId).executeTakeFirst();
+  const meetup = await getMeetup(ctx.db, inv.community.id, meetupId);
   if (!meetup || meetup.status !== 'scheduled') throw new UserError('not_found', 'RSVPs for that meetup are closed.');
-  await ctx.db
-    .insertInto('meetup_rsvps')
-    .values({ meetup_id: meetup.id, community_id: inv.community.id, member_id: inv.member.id, going: going ? 1 : 0, updated_at: inv.now.toISOString() })
-    .onConflict((oc) => oc.columns(['meetup_id', 'member_id']).doUpdateSet({ going: going ? 1 : 0, updated_at: inv.now.toISOString() }))
-    .execute();
+  await recordRsvp(ctx.db, inv.community.id, meetup.id, inv.member.id, going, inv.now);
   return { update: copy.announcement(await view(ctx, meetup)) };
 }
 
 async function meetupFor(ctx: HandlerContext, community: CommunityRow, id: string): Promise<MeetupRow | undefined> {
-  return ctx.db.selectFrom('meetups').selectAll().where('community_id', '=', community.id).where('id', '=', id).executeTakeFirst();
+  return getMeetup(ctx.db, community.id, id);
 }
 
 export async function remind(ctx: HandlerContext, community: CommunityRow, meetupId: string, hours: number): Promise<Outgoing[]> {
   const meetup = await meetupFor(ctx, community, meetupId);
   if (!meetup || meetup.status !== 'scheduled') return [];
-  return (await goingMembers(ctx, meetup)).map((m) => ({ to: privateTo(m), message: copy.reminder(meetup.title, whenOf(meetup), meetup.video_link, hours) }));
+  return (await attendeesOf(ctx, meetup)).map((m) => ({ to: privateTo(m), message: copy.reminder(meetup.title, whenOf(meetup), meetup.video_link, hours) }));
 }
 
 /** At the start: breakout groups by the matcher, each member told their room, the moderator gets groups and CSV. */
 export async function startMeetup(ctx: HandlerContext, community: CommunityRow, meetupId: string, now: Date): Promise<Outgoing[]> {
   const meetup = await meetupFor(ctx, community, meetupId);
   if (!meetup || meetup.status !== 'scheduled') return [];
-  await ctx.db.updateTable('meetups').set({ status: 'started' }).where('id', '=', meetup.id).execute();
-  const going = await goingMembers(ctx, meetup);
-  const moderator = await ctx.db.selectFrom('members').selectAll().where('id', '=', meetup.created_by).executeTakeFirst();
-  if (going.length < 2) return moderator ? [{ to: privateTo(moderator), message: copy.nobodyGoing(meetup.title) }] : [];
+  await setMeetupStatus(ctx.db, community.id, meetup.id, 'started');
+  const attending = await attendeesOf(ctx, meetup);
+  const moderator = await getMember(ctx.db, community.id, meetup.created_by);
+  if (attending.length < 2) return moderator ? [{ to: privateTo(moderator), message: copy.nobodyGoing(meetup.title) }] : [];
   const state = await loadMatchingState(ctx.db, community.id, ctx.settings, now, seedFrom(meetup.id));
-  const ids = new Set(going.map((m) => m.id));
+  const ids = new Set(attending.map((m) => m.id));
   const snapshots = state.members.filter((m) => ids.has(m.id));
   const size = meetup.group_size as 2 | 3 | 4;
   const result = await runBreakouts(snapshots, state.ctx, size);
@@ -192,18 +176,11 @@ export function breakoutCsv(rooms: { room: string; members: Pick<MemberRow, 'ema
 export async function followUpMeetup(ctx: HandlerContext, community: CommunityRow, meetupId: string): Promise<Outgoing[]> {
   const meetup = await meetupFor(ctx, community, meetupId);
   if (!meetup || meetup.status !== 'started') return [];
-  await ctx.db.updateTable('meetups').set({ status: 'done' }).where('id', '=', meetup.id).execute();
-  const groups = await ctx.db
-    .selectFrom('match_events as e')
-    .innerJoin('match_participants as p', 'p.match_id', 'e.match_id')
-    .select(['e.match_id as matchId', 'p.member_id as memberId'])
-    .where('e.community_id', '=', community.id)
-    .where('e.status', '=', 'meetup_group')
-    .where('e.note', '=', meetup.id)
-    .execute();
+  await setMeetupStatus(ctx.db, community.id, meetup.id, 'done');
+  const groups = await meetupGroupMembers(ctx.db, community.id, meetup.id);
   const byMatch = new Map<string, string[]>();
   for (const g of groups) byMatch.set(g.matchId, [...(byMatch.get(g.matchId) ?? []), g.memberId]);
-  const members = new Map((await ctx.db.selectFrom('members').selectAll().where('community_id', '=', community.id).execute()).map((m) => [m.id, m]));
+  const members = new Map((await listMembers(ctx.db, community.id)).map((m) => [m.id, m]));
   const out: Outgoing[] = [];
   for (const ids of byMatch.values()) {
     for (const id of ids) {
