@@ -36,4 +36,42 @@ describe.runIf(pgUrl)('migrations on PostgreSQL, one schema beside another', () 
       await admin.end();
     }
   });
+
+  it('migrates while other schemas, with tables in them, are created and dropped all the time', async () => {
+    const churn = new pg.Client({ connectionString: pgUrl });
+    await churn.connect();
+    let stop = false;
+    let churned = 0;
+    const churning = (async () => {
+      while (!stop) {
+        const other = `t_${randomBytes(6).toString('hex')}`;
+        await churn.query(`CREATE SCHEMA ${other}; CREATE TABLE ${other}.kysely_migration_lock (id text, is_locked int); CREATE TABLE ${other}.t (id serial)`);
+        await churn.query(`DROP SCHEMA ${other} CASCADE`);
+        churned++;
+      }
+    })();
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    const schemas: string[] = [];
+    try {
+      for (let i = 0; i < 8; i++) {
+        const schema = `t_${randomBytes(6).toString('hex')}`;
+        schemas.push(schema);
+        await admin.query(`CREATE SCHEMA ${schema}`);
+        const database = openDatabase(pgUrl!, { searchPath: schema });
+        try {
+          expect((await migrateToLatest(database.db)).length).toBeGreaterThan(0);
+        } finally {
+          await database.close();
+        }
+      }
+    } finally {
+      stop = true;
+      await churning;
+      await churn.end();
+      for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
+    expect(churned).toBeGreaterThan(0);
+  });
 });
