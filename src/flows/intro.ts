@@ -5,7 +5,7 @@ import { createMatch, getMatch, getParticipants, matchesForRequest, transitionMa
 import { createRequest, getRequest, listOpenRequests, transitionRequest } from '../db/requests.ts';
 import type { CommunityRow, MatchRow, MemberRow, RequestRow } from '../db/tables.ts';
 import { UserError } from '../errors.ts';
-import { rankHelpers, textSimilarity } from '../matching/index.ts';
+import { helperShortfall, rankHelpers, textSimilarity, type HelperShortfall } from '../matching/index.ts';
 import { parseList } from '../db/json.ts';
 import { listActiveOffers } from '../db/offers.ts';
 import * as copy from '../messages/copy/intro.ts';
@@ -71,7 +71,7 @@ export async function createIntro(ctx: HandlerContext, inv: Invocation, args: In
   return {
     reply: next.asked
       ? copy.requestSent(request.ref, request.topic, args.lengthMinutes)
-      : copy.requestNobodyYet(request.ref, request.topic),
+      : copy.requestNobodyYet(request.ref, request.topic, next.shortfall ?? 'nobody-offers'),
     outgoing: next.outgoing,
   };
 }
@@ -86,7 +86,7 @@ export async function askNextHelper(
   community: CommunityRow,
   request: RequestRow,
   now: Date,
-): Promise<{ asked: boolean; outgoing: Outgoing[] }> {
+): Promise<{ asked: boolean; outgoing: Outgoing[]; shortfall?: HelperShortfall }> {
   const requester = (await getMember(ctx.db, community.id, request.member_id))!;
   const previous = await matchesForRequest(ctx.db, community.id, request.id);
   const askedIds = new Set<string>();
@@ -94,22 +94,20 @@ export async function askNextHelper(
     for (const p of await getParticipants(ctx.db, community.id, match.id)) if (p.role === 'helper') askedIds.add(p.member_id);
   }
   const isFirst = previous.length === 0;
-  const park = async (): Promise<{ asked: boolean; outgoing: Outgoing[] }> => {
+  const park = async (shortfall?: HelperShortfall): Promise<{ asked: boolean; outgoing: Outgoing[]; shortfall?: HelperShortfall }> => {
     await transitionRequest(ctx.db, community.id, request.id, ['open'], 'waiting', now);
-    // On creation the reply already says so; later, the requester hears it privately.
+    // On creation the reply already says so (and which case it is); later, the requester hears it privately.
     return {
       asked: false,
+      ...(shortfall ? { shortfall } : {}),
       outgoing: isFirst ? [] : [{ to: privateTo(requester), message: copy.requestExhausted(request.ref, request.topic) }],
     };
   };
   if (previous.length >= ctx.settings.maxHelperTries) return park();
 
   const state = await loadMatchingState(ctx.db, community.id, ctx.settings, now, seedFrom(request.id));
-  const ranked = rankHelpers(
-    { requesterId: requester.id, topic: request.topic, questions: request.questions, excludeIds: [...askedIds] },
-    state.members,
-    state.ctx,
-  );
+  const ask = { requesterId: requester.id, topic: request.topic, questions: request.questions, excludeIds: [...askedIds] };
+  const ranked = rankHelpers(ask, state.members, state.ctx);
   // A named member is asked first when they are free to be asked; otherwise the ranking decides.
   const named = request.named_member_id && !askedIds.has(request.named_member_id) ? state.byId.get(request.named_member_id) : undefined;
   const namedEligible =
@@ -121,7 +119,7 @@ export async function askNextHelper(
         explanation: ranked.find((r) => r.memberId === named.id)?.explanation ?? `${requester.display_name} asked for you by name.`,
       }
     : ranked[0];
-  if (!pick) return park();
+  if (!pick) return park(helperShortfall(ask, state.members, state.ctx));
 
   const helper = state.byId.get(pick.memberId)!;
   const match = await createMatch(

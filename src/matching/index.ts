@@ -3,7 +3,7 @@
  * the snapshot and ctx.seed; flows load state, call in, and act on the result.
  */
 export * from './types.ts';
-export { rankHelpers, rankPracticePartners, focusSimilarity } from './rank.ts';
+export { rankHelpers, rankPracticePartners, focusSimilarity, helperShortfall, type HelperShortfall } from './rank.ts';
 export { constraints, compileConstraints, helperCapacity, pairViolation, DEFAULT_REMATCH_WINDOW_DAYS } from './constraints.ts';
 export {
   BUILTIN_TOPICS,

@@ -73,13 +73,8 @@ function sortRanked(ranked: RankedCandidate[], seed: number): RankedCandidate[] 
   );
 }
 
-/**
- * Candidates for an informational interview, best first. Only members with some
- * positive relevance to the ask are returned, and every hard constraint holds:
- * not the requester, not excluded, not blocked either way, active, under their
- * monthly helping capacity, not met within the rematch window.
- */
-export function rankHelpers(ask: IntroAsk, members: MemberSnapshot[], ctx: MatchContext): RankedCandidate[] {
+/** The prepared community and each member's topic relevance to one intro ask. */
+function introRelevance(ask: IntroAsk, members: MemberSnapshot[], ctx: MatchContext) {
   const all = withRequester(members, ask.requesterId);
   const p = prepare(all, ctx);
   const r = p.constraints.indexOf.get(ask.requesterId)!;
@@ -91,22 +86,54 @@ export function rankHelpers(ask: IntroAsk, members: MemberSnapshot[], ctx: Match
       featureSimilarity(p.topics, f, topicFeature),
       QUESTIONS_WEIGHT * featureSimilarity(p.topics, f, questionsFeature),
     );
-  const excluded = new Set(ask.excludeIds);
+  const relevanceOf = (h: number): number => {
+    const f = p.features[h]!;
+    let relevance = 0;
+    for (const offer of f.offers) relevance = Math.max(relevance, relevanceTo(offer));
+    return Math.max(relevance, AREA_AS_OFFER * relevanceTo(f.areas));
+  };
+  return { all, p, r, askFeature, relevanceOf, excluded: new Set(ask.excludeIds) };
+}
+
+/**
+ * Candidates for an informational interview, best first. Only members with some
+ * positive relevance to the ask are returned, and every hard constraint holds:
+ * not the requester, not excluded, not blocked either way, active, under their
+ * monthly helping capacity, not met within the rematch window.
+ */
+export function rankHelpers(ask: IntroAsk, members: MemberSnapshot[], ctx: MatchContext): RankedCandidate[] {
+  const { all, p, r, askFeature, relevanceOf, excluded } = introRelevance(ask, members, ctx);
   const ranked: RankedCandidate[] = [];
   all.forEach((m, h) => {
     if (constraints.sameMember(m.id, ask.requesterId) || excluded.has(m.id)) return;
     if (pairViolation(p.constraints, r, h) !== null) return;
     if (constraints.overCapacity(m)) return;
-    const f = p.features[h]!;
-    let relevance = 0;
-    for (const offer of f.offers) relevance = Math.max(relevance, relevanceTo(offer));
-    relevance = Math.max(relevance, AREA_AS_OFFER * relevanceTo(f.areas));
+    const relevance = relevanceOf(h);
     if (relevance <= 0) return;
     const components = componentsFrom(p, r, h, benefit(p, r, h), relevance);
     const facts = pairFacts(p, r, h, { feature: askFeature, topic: ask.topic });
     ranked.push({ memberId: m.id, score: totalOf(components), components, explanation: explainHelper(facts) });
   });
   return sortRanked(ranked, ctx.seed);
+}
+
+/**
+ * Why rankHelpers found nobody, as a case the requester may be told without naming anyone
+ * (issue 14, finding 5): 'nobody-offers' when no member relates to the ask at all, 'all-busy'
+ * when some do but each met the requester within the rematch window (an unanswered invitation
+ * counts), is at their monthly capacity, or is paused. A block is never revealed: someone
+ * either side blocked counts as not offering, as do removed members and those already asked.
+ */
+export type HelperShortfall = 'nobody-offers' | 'all-busy';
+
+export function helperShortfall(ask: IntroAsk, members: MemberSnapshot[], ctx: MatchContext): HelperShortfall {
+  const { all, r, relevanceOf, excluded } = introRelevance(ask, members, ctx);
+  const busy = all.some((m, h) => {
+    if (constraints.sameMember(m.id, ask.requesterId) || excluded.has(m.id) || m.removed) return false;
+    if (constraints.blockedPair(ask.requesterId, m.id, ctx)) return false;
+    return relevanceOf(h) > 0 && h !== r;
+  });
+  return busy ? 'all-busy' : 'nobody-offers';
 }
 
 /** Role foci close enough that practising together still helps both. */

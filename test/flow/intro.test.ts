@@ -129,7 +129,7 @@ describe.each(testDatabases)('intro request flow on $name', (testDb) => {
 
   it('saves the request when nobody can help yet', async () => {
     const reply = await f.h.member('Alice').command('intro-request', ASK);
-    expect(textOf(reply)).toContain('nobody who can help with it is free right now');
+    expect(textOf(reply)).toContain('Nobody here offers help with this yet');
     expect(await requestStatus(1)).toBe('waiting');
   });
 

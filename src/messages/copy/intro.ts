@@ -95,9 +95,21 @@ export const requestSent = (ref: number, topic: string, lengthMinutes: number): 
     p('We ask one person at a time and give each a few days. You will hear as soon as someone says yes.'),
   );
 
-export const requestNobodyYet = (ref: number, topic: string): Message =>
+/**
+ * Nobody was asked: the requester is told which case it is (issue 14, finding 5), never who.
+ * 'nobody-offers': no member's offers or profile relate to the ask; 'all-busy': some do, but
+ * each met the requester recently, is at their monthly limit, or is taking a break.
+ */
+export const requestNobodyYet = (ref: number, topic: string, why: 'nobody-offers' | 'all-busy'): Message =>
   message(
-    p(`Request #${ref} about `, b(topic), ' is saved, but nobody who can help with it is free right now.'),
+    why === 'nobody-offers'
+      ? p(`Request #${ref} about `, b(topic), ' is saved. Nobody here offers help with this yet.')
+      : p(
+          `Request #${ref} about `,
+          b(topic),
+          ' is saved. Some people here do offer help with this, but right now each of them has met you recently, ',
+          'is at their limit for the month, or is taking a break, so we are not asking them.',
+        ),
     p('It stays open and will appear in the weekly digest, where the right person may spot it.'),
   );
 
