@@ -66,3 +66,18 @@ export async function withdrawMemberOffers(db: Kysely<Database>, communityId: st
     .where('active', '=', 1)
     .execute();
 }
+
+/** Active offers posted since a time by members still here, with their names, for the weekly digest. */
+export function newOffersSince(db: Kysely<Database>, communityId: string, since: Date, limit: number): Promise<{ topic: string; display_name: string }[]> {
+  return db
+    .selectFrom('offers')
+    .innerJoin('members', 'members.id', 'offers.member_id')
+    .select(['offers.topic', 'members.display_name'])
+    .where('offers.community_id', '=', communityId)
+    .where('offers.active', '=', 1)
+    .where('offers.created_at', '>=', since.toISOString())
+    .where('members.removed_at', 'is', null)
+    .orderBy('offers.ref')
+    .limit(limit)
+    .execute();
+}

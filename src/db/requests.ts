@@ -85,3 +85,22 @@ export async function transitionRequest(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** Intro asks still in play from members still here, with their names, for the weekly digest. */
+export function openIntroAsks(
+  db: Kysely<Database>,
+  communityId: string,
+  limit: number,
+): Promise<{ id: string; ref: number; topic: string; length_minutes: number | null; display_name: string }[]> {
+  return db
+    .selectFrom('requests')
+    .innerJoin('members', 'members.id', 'requests.member_id')
+    .select(['requests.id', 'requests.ref', 'requests.topic', 'requests.length_minutes', 'members.display_name'])
+    .where('requests.community_id', '=', communityId)
+    .where('requests.kind', '=', 'intro')
+    .where('requests.status', 'in', ['open', 'waiting'])
+    .where('members.removed_at', 'is', null)
+    .orderBy('requests.ref')
+    .limit(limit)
+    .execute();
+}

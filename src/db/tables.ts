@@ -2,6 +2,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AuditLogTable } from './audit.ts';
 import type { MeetupRsvpsTable, MeetupsTable } from './meetups.ts';
 import type { OpportunitiesTable } from './opportunities.ts';
+import type { CommunityPromptsTable, PromptPostsTable } from './prompts.ts';
 import type { ReportsTable } from './reports.ts';
 
 /**
@@ -207,21 +208,6 @@ export interface JobRunsTable {
   status: 'ran' | 'skipped';
   ran_at: string;
   instance_id: string;
-}
-
-export interface CommunityPromptsTable {
-  community_id: string;
-  key: string;
-  theme: string;
-  text: string | null;
-  disabled: number;
-  created_at: string;
-}
-
-export interface PromptPostsTable {
-  community_id: string;
-  key: string;
-  posted_at: string;
 }
 
 export interface RoundSkipsTable {

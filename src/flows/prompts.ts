@@ -1,6 +1,10 @@
 import { WEEK } from '../time.ts';
 import type { Kysely } from 'kysely';
 import type { HandlerContext } from '../handler.ts';
+import { newOffersSince } from '../db/offers.ts';
+import { opportunitiesSince } from '../db/opportunities.ts';
+import { addCommunityPrompt, listCommunityPrompts, promptPostCounts, recordPromptPost, setCommunityPromptDisabled } from '../db/prompts.ts';
+import { openIntroAsks } from '../db/requests.ts';
 import type { CommunityRow, Database } from '../db/tables.ts';
 import { newId } from '../ids.ts';
 import * as copy from '../messages/copy/rhythm.ts';
@@ -13,7 +17,7 @@ import type { Outgoing } from '../outbox/outbox.ts';
  * no repeat until every enabled prompt has been used; then the rotation restarts.
  */
 export async function promptsFor(db: Kysely<Database>, communityId: string): Promise<(Prompt & { disabled: boolean })[]> {
-  const rows = await db.selectFrom('community_prompts').selectAll().where('community_id', '=', communityId).orderBy('created_at').execute();
+  const rows = await listCommunityPrompts(db, communityId);
   const overrides = new Map(rows.map((r) => [r.key, r]));
   const builtins = BUILTIN_PROMPTS.map((p) => ({ ...p, disabled: overrides.get(p.key)?.disabled === 1 }));
   const custom = rows
@@ -26,13 +30,7 @@ export async function promptsFor(db: Kysely<Database>, communityId: string): Pro
 export async function nextPrompt(db: Kysely<Database>, communityId: string): Promise<Prompt | null> {
   const prompts = (await promptsFor(db, communityId)).filter((p) => !p.disabled);
   if (prompts.length === 0) return null;
-  const counts = await db
-    .selectFrom('prompt_posts')
-    .select(['key', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('community_id', '=', communityId)
-    .groupBy('key')
-    .execute();
-  const used = new Map(counts.map((c) => [c.key, Number(c.n)]));
+  const used = await promptPostCounts(db, communityId);
   let best = prompts[0]!;
   for (const p of prompts) if ((used.get(p.key) ?? 0) < (used.get(best.key) ?? 0)) best = p;
   return best;
@@ -41,26 +39,16 @@ export async function nextPrompt(db: Kysely<Database>, communityId: string): Pro
 /** Adds a community's own prompt; returns its key. */
 export async function addPrompt(db: Kysely<Database>, communityId: string, theme: PromptTheme, text: string, now: Date): Promise<string> {
   const key = `custom-${newId().slice(0, 8)}`;
-  await db
-    .insertInto('community_prompts')
-    .values({ community_id: communityId, key, theme, text, disabled: 0, created_at: now.toISOString() })
-    .execute();
+  await addCommunityPrompt(db, communityId, { key, theme, text, disabled: false }, now);
   return key;
 }
 
 /** Turns a prompt (built-in or custom) off or back on for one community. */
 export async function setPromptDisabled(db: Kysely<Database>, communityId: string, key: string, disabled: boolean, now: Date): Promise<boolean> {
   const builtin = BUILTIN_PROMPTS.find((p) => p.key === key);
-  const existing = await db.selectFrom('community_prompts').select('key').where('community_id', '=', communityId).where('key', '=', key).executeTakeFirst();
-  if (existing) {
-    await db.updateTable('community_prompts').set({ disabled: disabled ? 1 : 0 }).where('community_id', '=', communityId).where('key', '=', key).execute();
-    return true;
-  }
+  if (await setCommunityPromptDisabled(db, communityId, key, disabled)) return true;
   if (!builtin) return false;
-  await db
-    .insertInto('community_prompts')
-    .values({ community_id: communityId, key, theme: builtin.theme, text: null, disabled: disabled ? 1 : 0, created_at: now.toISOString() })
-    .execute();
+  await addCommunityPrompt(db, communityId, { key, theme: builtin.theme, text: null, disabled }, now);
   return true;
 }
 
@@ -74,7 +62,7 @@ export async function postPromptAndDigest(ctx: HandlerContext, community: Commun
   const out: Outgoing[] = [];
   const prompt = await nextPrompt(ctx.db, community.id);
   if (prompt) {
-    await ctx.db.insertInto('prompt_posts').values({ community_id: community.id, key: prompt.key, posted_at: slot.toISOString() }).execute();
+    await recordPromptPost(ctx.db, community.id, prompt.key, slot);
     out.push({ to: { kind: 'channel', channelId }, message: copy.weeklyPrompt(prompt.text) });
   }
   out.push({ to: { kind: 'channel', channelId }, message: copy.digest(await digestView(ctx.db, community.id, slot)) });
@@ -82,38 +70,10 @@ export async function postPromptAndDigest(ctx: HandlerContext, community: Commun
 }
 
 async function digestView(db: Kysely<Database>, communityId: string, slot: Date): Promise<copy.DigestView> {
-  const since = new Date(slot.getTime() - WEEK).toISOString();
-  const offers = await db
-    .selectFrom('offers')
-    .innerJoin('members', 'members.id', 'offers.member_id')
-    .select(['offers.topic', 'members.display_name'])
-    .where('offers.community_id', '=', communityId)
-    .where('offers.active', '=', 1)
-    .where('offers.created_at', '>=', since)
-    .where('members.removed_at', 'is', null)
-    .orderBy('offers.ref')
-    .limit(15)
-    .execute();
-  const asks = await db
-    .selectFrom('requests')
-    .innerJoin('members', 'members.id', 'requests.member_id')
-    .select(['requests.id', 'requests.ref', 'requests.topic', 'requests.length_minutes', 'members.display_name'])
-    .where('requests.community_id', '=', communityId)
-    .where('requests.kind', '=', 'intro')
-    .where('requests.status', 'in', ['open', 'waiting'])
-    .where('members.removed_at', 'is', null)
-    .orderBy('requests.ref')
-    .limit(10)
-    .execute();
-  const opportunities = await db
-    .selectFrom('opportunities')
-    .select(['organisation', 'title'])
-    .where('community_id', '=', communityId)
-    .where('active', '=', 1)
-    .where('created_at', '>=', since)
-    .orderBy('ref')
-    .limit(5)
-    .execute();
+  const since = new Date(slot.getTime() - WEEK);
+  const offers = await newOffersSince(db, communityId, since, 15);
+  const asks = await openIntroAsks(db, communityId, 10);
+  const opportunities = await opportunitiesSince(db, communityId, since, 5);
   return {
     opportunities,
     offers: offers.map((o) => ({ topic: o.topic, name: o.display_name })),
