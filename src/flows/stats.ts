@@ -1,5 +1,6 @@
 import { HOUR, WEEK } from '../time.ts';
 import type { Kysely } from 'kysely';
+import { communityCounts, matchMilestones, type MatchMilestone } from '../db/stats.ts';
 import type { Database } from '../db/tables.ts';
 import type { StatsView } from '../messages/copy/admin.ts';
 
@@ -22,31 +23,11 @@ export interface WeekStats {
   thanked: number;
 }
 
-async function count(q: { executeTakeFirst(): Promise<{ n: number | string | bigint } | undefined> }): Promise<number> {
-  return Number((await q.executeTakeFirst())?.n ?? 0);
-}
-
 export async function computeStats(db: Kysely<Database>, communityId: string, now: Date, weeks = 12): Promise<CommunityStats> {
-  const members = await count(db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).where('removed_at', 'is', null));
-  const optedIn = await count(
-    db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).where('removed_at', 'is', null).where('rounds_opt_in', '=', 1),
-  );
-  const activeOffers = await count(db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).where('active', '=', 1));
-  const openAsks = await count(db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).where('status', 'in', ['open', 'waiting']));
-  const asksNobodyTook = await count(
-    db.selectFrom('requests').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).where('kind', '=', 'intro').where('status', '=', 'waiting'),
-  );
-
-  const events = await db
-    .selectFrom('match_events as e')
-    .innerJoin('matches as m', 'm.id', 'e.match_id')
-    .leftJoin('requests as r', 'r.id', 'm.request_id')
-    .select(['e.match_id', 'e.status', 'e.at', 'm.kind', 'r.created_at as askedAt'])
-    .where('e.community_id', '=', communityId)
-    .where('e.status', 'in', ['introduced', 'met', 'thanked'])
-    .execute();
+  const counts = await communityCounts(db, communityId);
+  const events = await matchMilestones(db, communityId);
   // One count per match per kind of event, at its first occurrence.
-  const first = new Map<string, (typeof events)[number]>();
+  const first = new Map<string, MatchMilestone>();
   for (const e of events) {
     const key = `${e.status}:${e.match_id}`;
     const prev = first.get(key);
@@ -75,16 +56,16 @@ export async function computeStats(db: Kysely<Database>, communityId: string, no
     });
   }
   return {
-    members,
-    optedIn,
-    activeOffers,
-    openAsks,
+    members: counts.members,
+    optedIn: counts.optedIn,
+    activeOffers: counts.activeOffers,
+    openAsks: counts.openAsks,
     introductionsMade: introduced.length,
     accepted: acceptedEvents.length,
     met: distinct.filter((e) => e.status === 'met').length,
     thanked: distinct.filter((e) => e.status === 'thanked').length,
     medianHoursToIntroduction: median === null ? null : Math.round(median * 10) / 10,
-    asksNobodyTook,
+    asksNobodyTook: counts.asksNobodyTook,
     weeks: series,
   };
 }
