@@ -16,7 +16,7 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().trim().min(1).default('./data/circulate.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
-  PORT: int(1, 65535).default(3000),
+  PORT: int(0, 65535).default(3000),
   HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(1024),
   HTTP_REQUEST_TIMEOUT_MS: int(1000, 600_000).default(10_000),
   /** true, false, or comma-separated proxy addresses/CIDRs (see adapters/http/server.ts). */

@@ -36,7 +36,8 @@ export class BotProcesses {
         NODE_ENV: 'production',
         ...platformEnv,
         DATABASE_URL: databaseUrl,
-        PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+        // The system picks a free port: a random one could be taken by another test's connection.
+        PORT: '0',
         LOG_LEVEL: 'error',
         LOG_FORMAT: 'json',
         MATCHING_WARM_UP: 'false',
