@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,18 +25,10 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 test('SIGTERM: the command in flight is answered, outbox claims are released, the database closed, exit code 0 within 10 s', async () => {
   fake = await startFakeSlackApi({ rateLimits: false });
   dir = mkdtempSync(join(tmpdir(), 'circulate-service-'));
-  const port = await freePort();
   const lines: { msg?: string; level?: number }[] = [];
   child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/circulate.ts')], {
     cwd: ROOT,
@@ -47,7 +38,8 @@ test('SIGTERM: the command in flight is answered, outbox claims are released, th
       SLACK_SIGNING_SECRET: FAKE_SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
       DATABASE_URL: join(dir, 'bot.db'),
-      PORT: String(port),
+      // The system picks the port (a port found free beforehand can be taken meanwhile); the log says which.
+      PORT: '0',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'info',
       MATCHING_WARM_UP: 'false',
@@ -66,10 +58,16 @@ test('SIGTERM: the command in flight is answered, outbox claims are released, th
     }
   });
   const exited = new Promise<{ code: number | null; at: number }>((resolve) => child!.once('exit', (code) => resolve({ code, at: performance.now() })));
-  const base = `http://127.0.0.1:${port}`;
+  let base = '';
   // Ready: listening, Slack connected, database writable.
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the bot exited at start:\n${stderr}`);
+    const listening = lines.find((l) => l.msg === 'HTTP server listening') as { port?: number } | undefined;
+    if (!listening?.port) {
+      await sleep(50);
+      continue;
+    }
+    base = `http://127.0.0.1:${listening.port}`;
     const res = await fetch(`${base}/readyz`).catch(() => null);
     if (res?.status === 200) break;
     await sleep(50);
