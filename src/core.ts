@@ -7,7 +7,8 @@ import type { Config } from './config.ts';
 import { ensureCommunity, findCommunity, getCommunity, markCommunityLeft } from './db/communities.ts';
 import { claimEvent } from './db/events.ts';
 import { DatabaseOutage, isDatabaseUnavailable } from './db/faults.ts';
-import { ensureMember, type PlatformUser } from './db/members.ts';
+import { ensureMember, isKnownOnPlatform, rememberedModerators, setModerator, type PlatformUser } from './db/members.ts';
+import { takePendingNotices } from './db/notices.ts';
 import type { Database } from './db/tables.ts';
 import { UserError } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -21,7 +22,7 @@ import { TIMER_MEETUP_START } from './flows/meetups.ts';
 import { ROUND_JOB } from './scheduler/jobs.ts';
 import type { PlatformPort } from './platform.ts';
 import type { RecurringJobRunner } from './scheduler/recurring-jobs.ts';
-import { claimTimer, dueTimers } from './db/timers.ts';
+import { cancelFailedTimer, claimTimer, dueTimers, nextTimerDueAfter } from './db/timers.ts';
 import { settingsFor } from './settings.ts';
 
 /** Who is acting, as an adapter reports it. */
@@ -157,15 +158,7 @@ export class Core {
 
   /** True when Circulate knows this user as a member of the community with that platform id. */
   async isKnownMember(platform: string, communityPlatformId: string, platformUserId: string): Promise<boolean> {
-    const known = await this.db
-      .selectFrom('members')
-      .innerJoin('communities', 'communities.id', 'members.community_id')
-      .select('members.id')
-      .where('communities.platform', '=', platform)
-      .where('communities.platform_id', '=', communityPlatformId)
-      .where('members.platform_user_id', '=', platformUserId)
-      .executeTakeFirst();
-    return Boolean(known);
+    return isKnownOnPlatform(this.db, platform, communityPlatformId, platformUserId);
   }
 
   /**
@@ -198,7 +191,7 @@ export class Core {
             return ran;
           }
           this.log.error({ err: error, timer: timer.kind, timerId: timer.id }, 'timer failed; it will not be retried');
-          await this.db.updateTable('timers').set({ status: 'cancelled', done_at: now.toISOString() }).where('id', '=', timer.id).execute();
+          await cancelFailedTimer(this.db, timer, now);
         }
       }
     }
@@ -219,12 +212,7 @@ export class Core {
    * many were forgotten.
    */
   async recheckModerators(ports: ReadonlyMap<string, PlatformPort>): Promise<number> {
-    const remembered = await this.db
-      .selectFrom('members')
-      .innerJoin('communities', 'communities.id', 'members.community_id')
-      .select(['members.id', 'members.community_id', 'members.platform_user_id', 'members.is_moderator', 'communities.platform', 'communities.platform_id'])
-      .where('members.is_moderator', '=', 1)
-      .execute();
+    const remembered = await rememberedModerators(this.db);
     let forgotten = 0;
     for (const member of remembered) {
       const port = ports.get(member.platform);
@@ -254,10 +242,7 @@ export class Core {
   }
 
   private async nextTimerAfter(now: Date, kind?: string): Promise<Date | null> {
-    let query = this.db.selectFrom('timers').select('due_at').where('status', '=', 'pending').where('due_at', '>', now.toISOString());
-    if (kind !== undefined) query = query.where('kind', '=', kind);
-    const timer = await query.orderBy('due_at').limit(1).executeTakeFirst();
-    return timer ? new Date(timer.due_at) : null;
+    return nextTimerDueAfter(this.db, now, kind);
   }
 
   /** Delivers whatever the outbox holds; adapters call it after replying. */
@@ -323,15 +308,8 @@ export class Core {
   }
 
   private async takeNotices(db: Kysely<Database>, communityId: string, memberId: string): Promise<Message[]> {
-    const rows = await db
-      .selectFrom('pending_notices')
-      .select(['id', 'text'])
-      .where('community_id', '=', communityId)
-      .where('member_id', '=', memberId)
-      .execute();
-    if (rows.length === 0) return [];
-    await db.deleteFrom('pending_notices').where('id', 'in', rows.map((r) => r.id)).execute();
-    return rows.map((r) => (r.text === 'dm_refused' ? dmRefused() : { blocks: [] }));
+    const texts = await takePendingNotices(db, communityId, memberId);
+    return texts.map((text) => (text === 'dm_refused' ? dmRefused() : { blocks: [] }));
   }
 }
 
@@ -344,7 +322,7 @@ function earliest(...dates: (Date | null)[]): Date | null {
 /** Remembers who moderates, so reports reach them privately. */
 async function markModerator(ctx: HandlerContext, inv: Invocation): Promise<void> {
   if (inv.member.is_moderator !== 1) {
-    await ctx.db.updateTable('members').set({ is_moderator: 1 }).where('id', '=', inv.member.id).where('community_id', '=', inv.community.id).execute();
+    await setModerator(ctx.db, inv.community.id, inv.member.id, true);
   }
 }
 
@@ -360,7 +338,7 @@ async function forgetDemotedModerator(
   listed: string[],
 ): Promise<void> {
   if (platformSays !== false || member.is_moderator !== 1 || listed.includes(member.platform_user_id)) return;
-  await db.updateTable('members').set({ is_moderator: 0 }).where('id', '=', member.id).where('community_id', '=', communityId).execute();
+  await setModerator(db, communityId, member.id, false);
 }
 
 function withNotices(reply: Message | undefined, notices: Message[]): Message {

@@ -104,6 +104,49 @@ export async function listModerators(db: Kysely<Database>, communityId: string, 
   return rows.filter((m) => m.is_moderator === 1 || listed.includes(m.platform_user_id));
 }
 
+/** True when a member with that platform user id is known in the community with that platform id. */
+export async function isKnownOnPlatform(db: Kysely<Database>, platform: string, communityPlatformId: string, platformUserId: string): Promise<boolean> {
+  const known = await db
+    .selectFrom('members')
+    .innerJoin('communities', 'communities.id', 'members.community_id')
+    .select('members.id')
+    .where('communities.platform', '=', platform)
+    .where('communities.platform_id', '=', communityPlatformId)
+    .where('members.platform_user_id', '=', platformUserId)
+    .executeTakeFirst();
+  return Boolean(known);
+}
+
+/** A remembered moderator with where to ask the platform about them. */
+export interface RememberedModerator {
+  id: string;
+  community_id: string;
+  platform_user_id: string;
+  is_moderator: number;
+  platform: string;
+  platform_id: string;
+}
+
+/** Every member, in every community, remembered as a moderator. */
+export function rememberedModerators(db: Kysely<Database>): Promise<RememberedModerator[]> {
+  return db
+    .selectFrom('members')
+    .innerJoin('communities', 'communities.id', 'members.community_id')
+    .select(['members.id', 'members.community_id', 'members.platform_user_id', 'members.is_moderator', 'communities.platform', 'communities.platform_id'])
+    .where('members.is_moderator', '=', 1)
+    .execute();
+}
+
+/** Remembers (or forgets) that a member moderates. */
+export async function setModerator(db: Kysely<Database>, communityId: string, memberId: string, isModerator: boolean): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({ is_moderator: isModerator ? 1 : 0 })
+    .where('id', '=', memberId)
+    .where('community_id', '=', communityId)
+    .execute();
+}
+
 export async function updateMember(
   db: Kysely<Database>,
   communityId: string,

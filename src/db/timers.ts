@@ -66,3 +66,21 @@ export async function claimTimer(db: Kysely<Database>, timer: TimerRow, now: Dat
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** Gives up on a timer whose handler failed: it is cancelled and not retried. */
+export async function cancelFailedTimer(db: Kysely<Database>, timer: TimerRow, now: Date): Promise<void> {
+  await db
+    .updateTable('timers')
+    .set({ status: 'cancelled', done_at: now.toISOString() })
+    .where('community_id', '=', timer.community_id)
+    .where('id', '=', timer.id)
+    .execute();
+}
+
+/** When the next pending timer (of one kind, if given) after `now` is due, in any community; null when none is. */
+export async function nextTimerDueAfter(db: Kysely<Database>, now: Date, kind?: string): Promise<Date | null> {
+  let query = db.selectFrom('timers').select('due_at').where('status', '=', 'pending').where('due_at', '>', now.toISOString());
+  if (kind !== undefined) query = query.where('kind', '=', kind);
+  const timer = await query.orderBy('due_at').limit(1).executeTakeFirst();
+  return timer ? new Date(timer.due_at) : null;
+}
