@@ -39,6 +39,9 @@ const forbidden: [string, string, string, RegExp][] = [
   ['core -> routes', 'src/core-probe.ts', "import { routes } from './routes.ts';\nexport const x = routes;\n", /only the composition root/],
   ['flows -> routes', 'src/flows/probe.ts', "import { routes } from '../routes.ts';\nexport const x = routes;\n", /only the composition root/],
   ['matching -> db', 'src/matching/probe.ts', "import type { Database } from '../db/tables.ts';\nexport type X = Database;\n", /src\/matching never imports src\/db/],
+  ['flows -> kysely sql template', 'src/flows/probe.ts', "import { sql } from 'kysely';\nexport const x = sql`select 1`;\n", /imports only types from 'kysely'/],
+  ['flows -> kysely (inline value import)', 'src/flows/moderation.ts', "import { type Kysely, expressionBuilder } from 'kysely';\nexport type X = Kysely<never>;\nexport const y = expressionBuilder;\n", /imports only types from 'kysely'/],
+  ['flows -> a query written inline', 'src/flows/meetups.ts', "import type { HandlerContext } from '../handler.ts';\nexport const rows = (ctx: HandlerContext) => ctx.db.selectFrom('meetups').selectAll().execute();\n", /builds no queries/],
 ];
 
 const allowed: [string, string, string][] = [
@@ -49,6 +52,8 @@ const allowed: [string, string, string][] = [
   ['flows -> handler contract', 'src/flows/probe.ts', "import type { HandlerContext } from '../handler.ts';\nexport type X = HandlerContext;\n"],
   ['the composition root -> routes', 'src/app.ts', "import { routes } from './routes.ts';\nexport const x = routes;\n"],
   ['flows -> db', 'src/flows/probe.ts', "import { getMember } from '../db/members.ts';\nexport const x = getMember;\n"],
+  ['flows -> kysely types', 'src/flows/probe.ts', "import type { Kysely } from 'kysely';\nimport { type Selectable } from 'kysely';\nexport type X = [Kysely<never>, Selectable<never>];\n"],
+  ['db -> kysely sql template', 'src/db/probe.ts', "import { sql } from 'kysely';\nexport const x = sql`select 1`;\n"],
   ['tests reach anything', 'test/probe.test.ts', "import { getMember } from '../src/db/members.ts';\nimport { App } from '@slack/bolt';\nexport const x = [getMember, App];\n"],
 ];
 
