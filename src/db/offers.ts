@@ -47,24 +47,18 @@ export function findOfferByRef(db: Kysely<Database>, communityId: string, ref: n
     .executeTakeFirst();
 }
 
+/** The update that withdraws offers in a community; callers narrow it to which ones. */
+function withdrawing(db: Kysely<Database>, communityId: string, now: Date) {
+  return db.updateTable('offers').set({ active: 0, withdrawn_at: now.toISOString() }).where('community_id', '=', communityId);
+}
+
 export async function withdrawOffer(db: Kysely<Database>, communityId: string, id: string, now: Date): Promise<void> {
-  await db
-    .updateTable('offers')
-    .set({ active: 0, withdrawn_at: now.toISOString() })
-    .where('community_id', '=', communityId)
-    .where('id', '=', id)
-    .execute();
+  await withdrawing(db, communityId, now).where('id', '=', id).execute();
 }
 
 /** Withdraws every active offer a member has. */
 export async function withdrawMemberOffers(db: Kysely<Database>, communityId: string, memberId: string, now: Date): Promise<void> {
-  await db
-    .updateTable('offers')
-    .set({ active: 0, withdrawn_at: now.toISOString() })
-    .where('community_id', '=', communityId)
-    .where('member_id', '=', memberId)
-    .where('active', '=', 1)
-    .execute();
+  await withdrawing(db, communityId, now).where('member_id', '=', memberId).where('active', '=', 1).execute();
 }
 
 /** Active offers posted since a time by members still here, with their names, for the weekly digest. */
