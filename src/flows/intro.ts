@@ -5,9 +5,10 @@ import { createMatch, getMatch, getParticipants, matchesForRequest, transitionMa
 import { createRequest, getRequest, listOpenRequests, transitionRequest } from '../db/requests.ts';
 import type { CommunityRow, MatchRow, MemberRow, RequestRow } from '../db/tables.ts';
 import { UserError } from '../errors.ts';
-import { helperShortfall, rankHelpers, textSimilarity, type HelperShortfall } from '../matching/index.ts';
+import { MIN_TOPIC_RELEVANCE, helperShortfall, matchedTerms, rankHelpers, termsPhrase, textSimilarity, type HelperShortfall } from '../matching/index.ts';
 import { parseList } from '../db/json.ts';
 import { listActiveOffers } from '../db/offers.ts';
+import { customTopicsOf } from '../db/topics.ts';
 import * as copy from '../messages/copy/intro.ts';
 import * as rhythmCopy from '../messages/copy/rhythm.ts';
 import type { Outgoing } from '../outbox/outbox.ts';
@@ -154,16 +155,20 @@ async function whyYouText(
   named: boolean,
 ): Promise<string> {
   if (named) return copy.whyYou.named(requester.display_name);
-  const asked = `${request.topic} ${request.questions}`;
+  // Judged as the ranking qualifies a helper (against the ask's topic line) and held to the same
+  // minimum, so the helper is never told an unrelated offer is why (issue 14, finding 4).
+  const custom = await customTopicsOf(ctx.db, community.id);
+  const relevance = (text: string): number => textSimilarity(text, request.topic, custom);
+  const terms = (text: string): string => termsPhrase(matchedTerms(text, request.topic, custom));
   const offers = await listActiveOffers(ctx.db, community.id, helper.id);
   const bestOffer = offers
-    .map((o) => ({ topic: o.topic, score: textSimilarity(`${o.topic} ${o.details}`, asked) }))
+    .map((o) => ({ topic: o.topic, text: `${o.topic} ${o.details}`, score: relevance(`${o.topic} ${o.details}`) }))
     .sort((a, b) => b.score - a.score)[0];
-  if (bestOffer && bestOffer.score > 0) return copy.whyYou.offer(bestOffer.topic, requester.display_name, request.topic);
+  if (bestOffer && bestOffer.score >= MIN_TOPIC_RELEVANCE) return copy.whyYou.offer(bestOffer.topic, requester.display_name, request.topic, terms(bestOffer.text));
   const area = parseList(helper.areas)
-    .map((a) => ({ a, score: textSimilarity(a, asked) }))
+    .map((a) => ({ a, score: relevance(a) }))
     .sort((x, y) => y.score - x.score)[0];
-  if (area && area.score > 0) return copy.whyYou.area(area.a, requester.display_name, request.topic);
+  if (area && area.score > 0) return copy.whyYou.area(area.a, requester.display_name, request.topic, terms(area.a));
   return copy.whyYou.general(requester.display_name, request.topic);
 }
 

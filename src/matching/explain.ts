@@ -3,6 +3,7 @@
  * in one place (STYLE.md §11). Functions take plain facts, never scores, so wording
  * changes cannot change who gets matched.
  */
+import type { MatchedTerms } from './topics.ts';
 import type { AvailabilitySlot } from './types.ts';
 
 /** What we know about a pair, from one member's point of view ("me" reads the sentence). */
@@ -21,6 +22,8 @@ export interface PairFacts {
   /** Career-stage relation of the other to me. */
   stage: 'further-along' | 'earlier' | 'both-returning' | null;
   neverMet: boolean;
+  /** For an intro ask: the ask's own topic and the topics or words that matched it (issue 14, finding 4). */
+  matched?: { askedAbout: string; terms: MatchedTerms };
 }
 
 /** Practice-partner facts: role focus and availability are what a mock interview needs. */
@@ -90,10 +93,33 @@ export function explainPair(f: PairFacts): string {
   return sentence(clauses);
 }
 
+/** "archives and special collections", "records management / digital collections", "“processing”". */
+export function termsPhrase(terms: MatchedTerms): string {
+  const parts = [
+    ...terms.topics.slice(0, 2).map((t) => (t.same ? t.mine : `${t.mine} / ${t.theirs}`)),
+    ...terms.words.slice(0, 3).map((w) => `“${w}”`),
+  ];
+  return parts.join(', ');
+}
+
+/**
+ * "offered archives advice, which matches your ask about archives (matched: archives and special
+ * collections)"; "close to" when the topics are only related in the topic list, never "which
+ * you asked about" for a topic the requester did not name.
+ */
+function matchedClause(f: PairFacts, what: string): string {
+  const m = f.matched!;
+  const terms = termsPhrase(m.terms);
+  const exact = m.terms.topics.length === 0 || m.terms.topics[0]!.same;
+  return `${f.otherName} ${what}, ${exact ? 'which matches' : 'close to'} your ask about ${topicPhrase(m.askedAbout)}${terms ? ` (matched: ${terms})` : ''}`;
+}
+
 /** For a helper suggested on an intro request; the reader is the requester. */
 export function explainHelper(f: PairFacts): string {
   const clauses: string[] = [];
-  if (f.theyOffered) clauses.push(`${f.otherName} offered ${offeredPhrase(f.theyOffered)}, which you asked about`);
+  if (f.matched && f.theyOffered) clauses.push(matchedClause(f, `offered ${offeredPhrase(f.theyOffered)}`));
+  else if (f.matched && f.theyWorkIn) clauses.push(matchedClause(f, `works in ${topicPhrase(f.theyWorkIn)}`));
+  else if (f.theyOffered) clauses.push(`${f.otherName} offered ${offeredPhrase(f.theyOffered)}, which you asked about`);
   else if (f.theyWorkIn) clauses.push(`${f.otherName} works in ${topicPhrase(f.theyWorkIn)}, which you asked about`);
   else clauses.push(`${f.otherName} knows about what you asked`);
   const context = contextClauses(f);

@@ -12,6 +12,8 @@ export {
   mergeTopics,
   normaliseTokens,
   textSimilarity,
+  matchedTerms,
+  MIN_TOPIC_RELEVANCE,
   topicIndex,
   topicSimilarity,
   type NewTopicInput,
@@ -19,7 +21,7 @@ export {
   type TopicDef,
 } from './topics.ts';
 export { WEIGHTS, pairComponents, pairScore, prepare, totalOf } from './score.ts';
-export { explainGroup, explainHelper, explainPair, explainPracticePartner, type PairFacts } from './explain.ts';
+export { explainGroup, explainHelper, explainPair, explainPracticePartner, termsPhrase, type PairFacts } from './explain.ts';
 export { pairFacts } from './facts.ts';
 export * as topics from './topics.ts';
 export { pairRound, breakoutGroups, type RoundOptions } from './round.ts';

@@ -22,6 +22,7 @@ import {
   type TextFeature,
 } from './score.ts';
 import { daysSinceMet } from './constraints.ts';
+import { MIN_TOPIC_RELEVANCE, matchedTerms, textSimilarity } from './topics.ts';
 import type {
   AvailabilitySlot,
   IntroAsk,
@@ -86,13 +87,33 @@ function introRelevance(ask: IntroAsk, members: MemberSnapshot[], ctx: MatchCont
       featureSimilarity(p.topics, f, topicFeature),
       QUESTIONS_WEIGHT * featureSimilarity(p.topics, f, questionsFeature),
     );
-  const relevanceOf = (h: number): number => {
+  /**
+   * The helper's relevance for scoring (`value`: the topic line, or the questions at half weight),
+   * the relevance that qualifies them (`gate`: the topic line alone, so a school librarian is not
+   * asked about archives because the questions mention a school library), and the offer that
+   * qualifies them: its index, or -1 for profile areas.
+   */
+  const bestOf = (h: number): { value: number; gate: number; offer: number } => {
     const f = p.features[h]!;
-    let relevance = 0;
-    for (const offer of f.offers) relevance = Math.max(relevance, relevanceTo(offer));
-    return Math.max(relevance, AREA_AS_OFFER * relevanceTo(f.areas));
+    let value = AREA_AS_OFFER * relevanceTo(f.areas);
+    let gate = AREA_AS_OFFER * featureSimilarity(p.topics, f.areas, topicFeature);
+    let offer = -1;
+    let offerValue = -1;
+    f.offers.forEach((feature, o) => {
+      const v = relevanceTo(feature);
+      const g = featureSimilarity(p.topics, feature, topicFeature);
+      value = Math.max(value, v);
+      // The most related offer qualifies; on a tie an offer beats the areas, then the better-ranked offer wins.
+      if (g > gate || (g === gate && g > 0 && (offer < 0 || v > offerValue))) {
+        gate = g;
+        offer = o;
+        offerValue = v;
+      }
+    });
+    return { value, gate, offer };
   };
-  return { all, p, r, askFeature, relevanceOf, excluded: new Set(ask.excludeIds) };
+  const relevanceOf = (h: number): number => bestOf(h).gate;
+  return { all, p, r, askFeature, bestOf, relevanceOf, excluded: new Set(ask.excludeIds) };
 }
 
 /**
@@ -102,16 +123,26 @@ function introRelevance(ask: IntroAsk, members: MemberSnapshot[], ctx: MatchCont
  * monthly helping capacity, not met within the rematch window.
  */
 export function rankHelpers(ask: IntroAsk, members: MemberSnapshot[], ctx: MatchContext): RankedCandidate[] {
-  const { all, p, r, askFeature, relevanceOf, excluded } = introRelevance(ask, members, ctx);
+  const { all, p, r, askFeature, bestOf, excluded } = introRelevance(ask, members, ctx);
   const ranked: RankedCandidate[] = [];
   all.forEach((m, h) => {
     if (constraints.sameMember(m.id, ask.requesterId) || excluded.has(m.id)) return;
     if (pairViolation(p.constraints, r, h) !== null) return;
     if (constraints.overCapacity(m)) return;
-    const relevance = relevanceOf(h);
-    if (relevance <= 0) return;
+    const best = bestOf(h);
+    // Only a helper whose offers or profile actually relate to the ask is invited (issue 14, finding 4).
+    if (best.gate < MIN_TOPIC_RELEVANCE) return;
+    const relevance = best.value;
     const components = componentsFrom(p, r, h, benefit(p, r, h), relevance);
-    const facts = pairFacts(p, r, h, { feature: askFeature, topic: ask.topic });
+    // The explanation names the offer (or area) that earned the invitation, the ask's topic and what matched.
+    const offer = best.offer >= 0 ? m.offers[best.offer]! : null;
+    const source = offer ? `${offer.topic} ${offer.details}` : m.areas.join(', ');
+    const facts = {
+      ...pairFacts(p, r, h, { feature: askFeature, topic: ask.topic }),
+      theyOffered: offer ? offer.topic : null,
+      theyWorkIn: offer ? null : (m.areas.find((a) => textSimilarity(a, ask.topic, ctx.customTopics) > 0) ?? m.areas[0] ?? null),
+      matched: { askedAbout: ask.topic, terms: matchedTerms(source, ask.topic, ctx.customTopics) },
+    };
     ranked.push({ memberId: m.id, score: totalOf(components), components, explanation: explainHelper(facts) });
   });
   return sortRanked(ranked, ctx.seed);
@@ -131,7 +162,7 @@ export function helperShortfall(ask: IntroAsk, members: MemberSnapshot[], ctx: M
   const busy = all.some((m, h) => {
     if (constraints.sameMember(m.id, ask.requesterId) || excluded.has(m.id) || m.removed) return false;
     if (constraints.blockedPair(ask.requesterId, m.id, ctx)) return false;
-    return relevanceOf(h) > 0 && h !== r;
+    return relevanceOf(h) >= MIN_TOPIC_RELEVANCE && h !== r;
   });
   return busy ? 'all-busy' : 'nobody-offers';
 }

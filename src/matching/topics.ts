@@ -342,6 +342,56 @@ export function textSimilarity(a: string, b: string, customTopics: readonly Cust
   return best;
 }
 
+/**
+ * The least topic relevance that counts as "related" for an intro invitation (issue 14,
+ * finding 4); relevance is `textSimilarity`-like, in [0, 1]. Pinned by
+ * test/matching/relevance.test.ts with library examples:
+ * - archives vs school librarianship: 0, not related (two roots of the topic list, no shared word);
+ * - digital preservation vs archives: 0.6, related: "digital preservation" is a synonym of
+ *   digital collections, which this list files under archives and special collections (parent
+ *   and child), so an archivist is a fair person to ask; the explanation says it is the broader area;
+ * - cataloging vs metadata: 1, related (both are cataloguing and metadata).
+ * Siblings (0.4, e.g. preservation vs digital collections), grandparents (0.3) and a single
+ * shared word among several (≤ 0.4) fall below it; a profile area (weighted 0.5) reaches it only
+ * with the exact topic. It is measured against the ask's topic line: the questions rank helpers
+ * but never qualify one ("I work in a school library; how do I move into archives?" is an archives ask).
+ */
+export const MIN_TOPIC_RELEVANCE = 0.5;
+
+/** Why two texts meet, in words a member can check: the topics or words they share. */
+export interface MatchedTerms {
+  /** The first text's topic label and the second's when they are the same topic or close in the tree. */
+  topics: { mine: string; theirs: string; same: boolean }[];
+  /** Words outside any topic that both texts use, as the first text spells them. */
+  words: string[];
+}
+
+/** The topics and words two texts share (a's phrasing first), strongest first; empty when unrelated. */
+export function matchedTerms(a: string, b: string, customTopics: readonly CustomTopic[] = []): MatchedTerms {
+  const index = topicIndex(customTopics);
+  const x = analyseText(a, index);
+  const y = analyseText(b, index);
+  const T = index.topics.length;
+  const topics: (MatchedTerms['topics'][number] & { s: number })[] = [];
+  for (const i of x.topicIds) {
+    for (const j of y.topicIds) {
+      const s = index.sim[i * T + j]!;
+      if (s > 0) topics.push({ mine: index.topics[i]!.label, theirs: index.topics[j]!.label, same: i === j, s });
+    }
+  }
+  topics.sort((p, q) => q.s - p.s);
+  const shared = new Set(x.rest.filter((w) => y.rest.includes(w)));
+  const words: string[] = [];
+  for (const raw of a.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+    const stemmed = normaliseTokens(raw)[0];
+    if (stemmed !== undefined && shared.has(stemmed) && !words.includes(raw)) {
+      words.push(raw);
+      shared.delete(stemmed);
+    }
+  }
+  return { topics: topics.map(({ mine, theirs, same }) => ({ mine, theirs, same })), words };
+}
+
 /** What a moderator submits to add a topic; key and parent are checked against the merged list. */
 export interface NewTopicInput {
   label: string;

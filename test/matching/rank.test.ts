@@ -47,9 +47,11 @@ describe('rankHelpers', () => {
     expect(new Set(ids)).toEqual(new Set(['dana', 'longago', 'curator']));
     expect(ids.indexOf('longago')).toBeGreaterThan(0);
     expect(ranked[0]!.explanation).toBe(
-      'Dana offered archives advice, which you asked about; you both work in academic libraries; you could help them with cover letter in return',
+      'Dana offered archives advice, which matches your ask about archives (matched: archives and special collections); you both work in academic libraries; you could help them with cover letter in return',
     );
-    expect(ranked.find((r) => r.memberId === 'curator')!.explanation).toBe('Curator works in special collections, which you asked about');
+    expect(ranked.find((r) => r.memberId === 'curator')!.explanation).toBe(
+      'Curator works in special collections, which matches your ask about archives (matched: archives and special collections)',
+    );
     for (const r of ranked) {
       expect(r.components.benefitBtoA).toBeGreaterThan(0);
       expect(r.score).toBeCloseTo(totalOf(r.components));

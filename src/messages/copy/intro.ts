@@ -136,9 +136,11 @@ export const requestList = (rows: { ref: number; topic: string; status: string; 
 /** Why the helper was asked, addressed to the helper (the requester sees the engine's own explanation). */
 export const whyYou = {
   named: (requesterName: string): string => `${requesterName} asked for you by name.`,
-  offer: (offerTopic: string, requesterName: string, topic: string): string =>
-    `you offered help with ${offerTopic}, and ${requesterName} is asking about ${topic}.`,
-  area: (area: string, requesterName: string, topic: string): string => `you work in ${area}, and ${requesterName} is asking about ${topic}.`,
+  /** `matched`: the topics or words the offer and the ask share, e.g. "archives and special collections". */
+  offer: (offerTopic: string, requesterName: string, topic: string, matched = ''): string =>
+    `you offered help with ${offerTopic}, and ${requesterName} is asking about ${topic}${matched ? ` (matched: ${matched})` : ''}.`,
+  area: (area: string, requesterName: string, topic: string, matched = ''): string =>
+    `you work in ${area}, and ${requesterName} is asking about ${topic}${matched ? ` (matched: ${matched})` : ''}.`,
   general: (requesterName: string, topic: string): string => `your experience is close to what ${requesterName} is asking about (${topic}).`,
 };
 
