@@ -143,7 +143,7 @@ function isBlocked(blocks: { blocker: string; blocked: string }[], a: string, b:
 }
 
 /**
- * The engine's explanation is written to the requester ("… which you asked about");
+ * The engine's explanation is written to the requester ("… which matches your ask about …");
  * the helper is told, in their own terms, which of their offers or areas matched.
  */
 async function whyYouText(

@@ -79,7 +79,9 @@ function contextClauses(f: PairFacts): string[] {
 export function explainPair(f: PairFacts): string {
   const clauses: string[] = [];
   if (f.iCanHelpWith) clauses.push(`you can help ${f.otherName} with ${topicPhrase(f.iCanHelpWith)}`);
-  if (f.theyOffered) clauses.push(`${f.otherName} offered ${offeredPhrase(f.theyOffered)}, which you asked about`);
+  if (f.matched && f.theyOffered) clauses.push(matchedClause(f, `offered ${offeredPhrase(f.theyOffered)}`));
+  else if (f.matched && f.theyWorkIn) clauses.push(matchedClause(f, `works in ${topicPhrase(f.theyWorkIn)}`));
+  else if (f.theyOffered) clauses.push(`${f.otherName} offered ${offeredPhrase(f.theyOffered)}, which you asked about`);
   else if (f.theyWorkIn) clauses.push(`${f.otherName} works in ${topicPhrase(f.theyWorkIn)}, which you asked about`);
   const context = contextClauses(f);
   while (clauses.length < 2 && context.length > 0) clauses.push(context.shift()!);

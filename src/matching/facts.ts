@@ -6,6 +6,7 @@
 import { daysSinceMet } from './constraints.ts';
 import type { PairFacts } from './explain.ts';
 import { benefitDetail, featureOf, featureSimilarity, type Prepared, type TextFeature } from './score.ts';
+import { MIN_TOPIC_RELEVANCE, matchedTermsIn } from './topics.ts';
 import { AVAILABILITY_SLOTS, type AvailabilitySlot } from './types.ts';
 
 function sharedSlot(maskA: number, maskB: number): AvailabilitySlot | null {
@@ -57,6 +58,7 @@ export function pairFacts(p: Prepared, me: number, other: number, ask?: { featur
   const otherMember = p.members[other]!;
   let theyOffered: string | null = null;
   let theyWorkIn: string | null = null;
+  let matched: PairFacts['matched'];
   if (ask) {
     let bestOffer = -1;
     let bestSim = 0;
@@ -70,20 +72,26 @@ export function pairFacts(p: Prepared, me: number, other: number, ask?: { featur
     if (bestOffer >= 0) theyOffered = otherMember.offers[bestOffer]!.topic;
     else if (featureSimilarity(p.topics, fo.areas, ask.feature) > 0) theyWorkIn = bestArea(p, other, ask.feature);
   } else {
+    // Said only when the offer (or area) really relates to my ask, naming my ask and what matched
+    // (issue 14, finding 4): never "which you asked about" for a topic I did not ask about.
     const theirs = benefitDetail(p, other, me);
-    if (theirs.value > 0) {
+    if (theirs.value >= MIN_TOPIC_RELEVANCE) {
+      const myAsk = p.members[me]!.asks[theirs.ask]!;
       if (theirs.offer >= 0) theyOffered = otherMember.offers[theirs.offer]!.topic;
       else theyWorkIn = bestArea(p, other, fm.asks[theirs.ask]!);
+      const source = theirs.offer >= 0 ? `${theyOffered} ${otherMember.offers[theirs.offer]!.details}` : (theyWorkIn ?? '');
+      matched = { askedAbout: myAsk.topic, terms: matchedTermsIn(source, `${myAsk.topic} ${myAsk.details}`, p.topics) };
     }
   }
   return {
     otherName: otherMember.displayName,
-    iCanHelpWith: mine.value > 0 ? otherMember.asks[mine.ask]!.topic : null,
+    iCanHelpWith: mine.value >= MIN_TOPIC_RELEVANCE ? otherMember.asks[mine.ask]!.topic : null,
     theyOffered,
     theyWorkIn,
     sharedArea: sharedArea(p, me, other),
     sharedSlot: sharedSlot(fm.availability, fo.availability),
     stage: stageRelation(p, me, other),
     neverMet: daysSinceMet(p.constraints, me, other) === null,
+    ...(matched ? { matched } : {}),
   };
 }

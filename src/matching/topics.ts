@@ -368,7 +368,11 @@ export interface MatchedTerms {
 
 /** The topics and words two texts share (a's phrasing first), strongest first; empty when unrelated. */
 export function matchedTerms(a: string, b: string, customTopics: readonly CustomTopic[] = []): MatchedTerms {
-  const index = topicIndex(customTopics);
+  return matchedTermsIn(a, b, topicIndex(customTopics));
+}
+
+/** matchedTerms with the community's topic index already built. */
+export function matchedTermsIn(a: string, b: string, index: TopicIndex): MatchedTerms {
   const x = analyseText(a, index);
   const y = analyseText(b, index);
   const T = index.topics.length;

@@ -118,7 +118,7 @@ export interface RankedCandidate {
   memberId: string;
   score: number;
   components: ScoreComponents;
-  /** One human sentence addressed to the requester, e.g. "Dana offered archives advice, which you asked about". */
+  /** One human sentence addressed to the requester, e.g. "Dana offered archives advice, which matches your ask about archives (matched: archives and special collections)". */
   explanation: string;
 }
 

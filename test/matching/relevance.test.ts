@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MIN_TOPIC_RELEVANCE, helperShortfall, rankHelpers, textSimilarity } from '../../src/matching/index.ts';
+import { MIN_TOPIC_RELEVANCE, helperShortfall, pairRound, rankHelpers, textSimilarity } from '../../src/matching/index.ts';
 import { context, member } from './support.ts';
 
 /**
@@ -91,6 +91,52 @@ describe('explanations on generated communities', () => {
         }
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('round explanations name the ask and what matched', () => {
+  it('a digital preservation ask paired with an archivist is explained as close, never as "which you asked about"', () => {
+    const alice = member('alice', { asks: [{ topic: 'digital preservation', details: '' }] });
+    const round = pairRound([alice, offering('ruth', 'archives')], context());
+    const why = round.groups[0]!.explanations['alice']!;
+    expect(why).toContain('Ruth offered archives advice, close to your ask about digital preservation (matched: archives and special collections / digital collections)');
+    expect(why).not.toContain('which you asked about');
+  });
+
+  it('an unrelated offer is never given as the reason (archives ask, school librarianship offer)', () => {
+    const alice = member('alice', { asks: [{ topic: 'archives', details: '' }] });
+    const round = pairRound([alice, offering('sam', 'school librarianship')], context());
+    expect(round.groups[0]!.explanations['alice']).not.toContain('school librarianship');
+  });
+
+  it('on generated communities, a pair explanation only names an offer the other member made, for an ask the reader made', () => {
+    const phrase = fc.constantFrom(...PHRASES);
+    const person = fc.record({ offers: fc.array(phrase, { maxLength: 2 }), asks: fc.array(phrase, { maxLength: 2 }) });
+    fc.assert(
+      fc.property(fc.array(person, { minLength: 2, maxLength: 10 }), (people) => {
+        const members = people.map((x, i) =>
+          member(`m${i}`, {
+            displayName: `M${i}`,
+            offers: x.offers.map((t) => ({ topic: t, details: '', capacityPerMonth: 3 })),
+            asks: x.asks.map((t) => ({ topic: t, details: '' })),
+          }),
+        );
+        const round = pairRound(members, context());
+        for (const group of round.groups) {
+          for (const [readerId, why] of Object.entries(group.explanations)) {
+            const reader = members.find((m) => m.id === readerId)!;
+            for (const hit of why.matchAll(/(M\d+) offered (.+?)(?: advice)?, (?:which matches|close to) your ask about (.+?)(?: \(|;|$)/g)) {
+              const other = members.find((m) => m.displayName === hit[1])!;
+              expect(other.offers.map((o) => o.topic)).toContain(hit[2]);
+              expect(reader.asks.map((a) => a.topic)).toContain(hit[3]);
+              expect(textSimilarity(hit[2]!, hit[3]!)).toBeGreaterThanOrEqual(MIN_TOPIC_RELEVANCE);
+            }
+            expect(why).not.toContain('which you asked about');
+          }
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });
