@@ -100,7 +100,7 @@ export async function loadMatchingState(
       now,
       rematchWindowDays,
       // A declined, not-now or expired invitation counts as a recent connection (issue 14, finding 3).
-      history: [...introduced, ...saidNo],
+      history: [...introduced, ...saidNo.map((pair) => ({ ...pair, unanswered: true }))],
       blocks: blocks.map((b) => ({ blocker: b.blocker_id, blocked: b.blocked_id })),
       customTopics,
       seed,

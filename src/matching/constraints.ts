@@ -78,8 +78,10 @@ export interface CompiledConstraints {
   indexOf: Map<string, number>;
   /** Numeric pair keys (lo * n + hi) of blocked pairs. */
   blocked: Set<number>;
-  /** Pair key → most recent meeting time (ms). */
+  /** Pair key → most recent meeting time (ms), unanswered invitations included. */
   lastMet: Map<number, number>;
+  /** Pair keys of pairs that actually talked (history other than unanswered invitations). */
+  talked: Set<number>;
   windowStartMs: number;
   nowMs: number;
   inactive: Uint8Array;
@@ -100,11 +102,13 @@ export function compileConstraints(members: readonly MemberSnapshot[], ctx: Matc
     if (i !== undefined && j !== undefined && i !== j) blocked.add(pairKey(i, j, n));
   }
   const lastMet = new Map<number, number>();
+  const talked = new Set<number>();
   for (const p of ctx.history) {
     const i = indexOf.get(p.a);
     const j = indexOf.get(p.b);
     if (i === undefined || j === undefined || i === j) continue;
     const key = pairKey(i, j, n);
+    if (!p.unanswered) talked.add(key);
     const at = timeOf(p.at);
     const prev = lastMet.get(key);
     if (prev === undefined || at > prev) lastMet.set(key, at);
@@ -112,7 +116,7 @@ export function compileConstraints(members: readonly MemberSnapshot[], ctx: Matc
   const nowMs = timeOf(ctx.now);
   const inactive = new Uint8Array(n);
   members.forEach((m, i) => (inactive[i] = constraints.inactiveMember(m) ? 1 : 0));
-  return { n, indexOf, blocked, lastMet, windowStartMs: nowMs - ctx.rematchWindowDays * DAY, nowMs, inactive };
+  return { n, indexOf, blocked, lastMet, talked, windowStartMs: nowMs - ctx.rematchWindowDays * DAY, nowMs, inactive };
 }
 
 /** Why i and j may not meet (ignoring capacity, which only applies to helpers), or null. */

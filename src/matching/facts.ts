@@ -3,7 +3,7 @@
  * so wording never reaches into the scoring model, and apart from score.ts so the hot
  * scoring path stays allocation-free.
  */
-import { daysSinceMet } from './constraints.ts';
+import { pairKey } from './constraints.ts';
 import type { PairFacts } from './explain.ts';
 import { benefitDetail, featureOf, featureSimilarity, type Prepared, type TextFeature } from './score.ts';
 import { MIN_TOPIC_RELEVANCE, matchedTermsIn } from './topics.ts';
@@ -91,7 +91,8 @@ export function pairFacts(p: Prepared, me: number, other: number, ask?: { featur
     sharedArea: sharedArea(p, me, other),
     sharedSlot: sharedSlot(fm.availability, fo.availability),
     stage: stageRelation(p, me, other),
-    neverMet: daysSinceMet(p.constraints, me, other) === null,
+    // An unanswered invitation keeps a pair apart but is not a meeting, and is never hinted at.
+    neverMet: !p.constraints.talked.has(pairKey(me, other, p.constraints.n)),
     ...(matched ? { matched } : {}),
   };
 }

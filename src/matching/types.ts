@@ -79,6 +79,12 @@ export interface PastPair {
   a: string;
   b: string;
   at: Date;
+  /**
+   * An intro invitation that was declined, not taken up now, or expired: it keeps the pair apart
+   * like a meeting, but the two never talked and the requester must never learn of it, so no
+   * explanation may say they met (issue 14, finding 3).
+   */
+  unanswered?: boolean;
 }
 
 /** A custom topic a community added to the built-in list. */

@@ -2,6 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../../src/time.ts';
 import { findCommunity, updateCommunitySettings } from '../../src/db/communities.ts';
 import { plainText } from '../../src/messages/build.ts';
+import { loadMatchingState } from '../../src/flows/snapshot.ts';
+import { settingsFor } from '../../src/settings.ts';
+import { testConfig } from '../support/harness.ts';
 import { testDatabases } from '../support/databases.ts';
 import { useHarness } from '../support/fixture.ts';
 import type { Harness, TestMember } from '../support/harness.ts';
@@ -61,6 +64,15 @@ describe.each(testDatabases)('declines stay private on $name', (testDb) => {
       expect(data.requests).toEqual([expect.objectContaining({ topic: 'archives', outcome: expect.stringContaining('waiting') })]);
     });
   }
+
+  it('the matching snapshot keeps the pair apart as an unanswered invitation, never as a meeting', async () => {
+    const { danaId } = await danaSaysNo('Decline');
+    const aliceId = (await f.database.db.selectFrom('members').select('id').where('platform_user_id', '=', 'alice').executeTakeFirstOrThrow()).id;
+    const row = (await findCommunity(f.database.db, 'console', 'test-community'))!;
+    const state = await loadMatchingState(f.database.db, row.id, settingsFor(row, testConfig()), f.h.clock.now(), 1);
+    const pair = state.ctx.history.filter((p) => [p.a, p.b].sort().join() === [aliceId, danaId].sort().join());
+    expect(pair).toEqual([expect.objectContaining({ unanswered: true })]);
+  });
 
   it('after the rematch window the pair may meet in a round again', async () => {
     const community = (await findCommunity(f.database.db, 'console', 'test-community'))!;
