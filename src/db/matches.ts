@@ -127,7 +127,9 @@ export async function matchesForMember(
     .selectAll('p')
     .where('p.community_id', '=', communityId)
     .where('p.member_id', '=', memberId)
-    .where('m.status', 'in', ['introduced', 'invited'])
+    // A pending invitation shows to the helper who must answer it, never to the requester: seeing
+    // who was asked, then seeing them vanish, would tell the requester who said no (issue 14, finding 3).
+    .where((eb) => eb.or([eb('m.status', '=', 'introduced'), eb.and([eb('m.status', '=', 'invited'), eb('p.role', '!=', 'requester')])]))
     .orderBy('m.created_at', 'desc')
     .limit(limit)
     .execute();

@@ -7,7 +7,15 @@ import { settingsFor } from '../../src/settings.ts';
 import { testConfig } from '../support/harness.ts';
 import { testDatabases } from '../support/databases.ts';
 import { useHarness } from '../support/fixture.ts';
-import type { Harness, TestMember } from '../support/harness.ts';
+import { textOf, type Harness, type TestMember } from '../support/harness.ts';
+import type { Actor } from '../../src/core.ts';
+
+const actorOf = (name: string): Actor => ({
+  platform: 'console',
+  communityPlatformId: 'test-community',
+  communityName: 'Test community',
+  user: { platformUserId: name.toLowerCase(), displayName: name },
+});
 
 /**
  * Issue 14, finding 3: a helper who declined (or said not now, or let the invitation expire)
@@ -64,6 +72,18 @@ describe.each(testDatabases)('declines stay private on $name', (testDb) => {
       expect(data.requests).toEqual([expect.objectContaining({ topic: 'archives', outcome: expect.stringContaining('waiting') })]);
     });
   }
+
+  it('the requester never sees who is being asked in their match list or home, so a decline cannot show', async () => {
+    const dana = f.h.member('Dana');
+    const alice = f.h.member('Alice');
+    await dana.command('offer-help', 'archives: moving from public libraries into archives, finding aids');
+    await alice.command('intro-request', ASK);
+    expect(f.h.port.findButton('dana', 'Accept')).not.toBeNull();
+    expect(textOf(await alice.command('network', 'matches'))).not.toMatch(/dana/i);
+    expect(JSON.stringify(await f.h.app.core.home(actorOf('Alice')))).not.toMatch(/dana/i);
+    // The helper does see the invitation waiting for their answer.
+    expect(textOf(await dana.command('network', 'matches'))).toContain('awaiting an answer');
+  });
 
   it('the matching snapshot keeps the pair apart as an unanswered invitation, never as a meeting', async () => {
     const { danaId } = await danaSaysNo('Decline');
