@@ -5,7 +5,7 @@
  * It lives outside the vitest suite so no unit test runs the TypeScript compiler.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -13,19 +13,14 @@ const ARGS = ['--seed', '42', '--start', '2026-01-05T09:00:00Z', '--database', '
 const env = { ...process.env, LOG_FORMAT: 'json', SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: '', DISCORD_TOKEN: '' };
 
 /** The entry point `npm start` runs, as source and as compiled output. */
-function entry(): { source: string; compiled: string } {
-  for (const source of ['bin/circulate.ts', 'src/main.ts']) {
-    if (existsSync(join(ROOT, source))) return { source, compiled: join('dist', source.replace(/\.ts$/, '.js')) };
-  }
-  throw new Error('no entry point: neither bin/circulate.ts nor src/main.ts exists');
-}
+const source = 'bin/circulate.ts';
+const compiled = join('dist', 'bin', 'circulate.js');
 
 function fail(message: string): never {
   console.error(`test:compiled: ${message}`);
   process.exit(1);
 }
 
-const { source, compiled } = entry();
 console.log(`test:compiled: building (npm run build), then playing examples/demo.txt through ${compiled} and ${source}`);
 try {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
