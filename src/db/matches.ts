@@ -149,19 +149,22 @@ export async function matchesForMember(
   return out;
 }
 
+/** The two-person pairs of every match in a community, each once (a < b), with the match as `m`. */
+function matchPairs(db: Kysely<Database>, communityId: string) {
+  return db
+    .selectFrom('match_participants as p1')
+    .innerJoin('match_participants as p2', (j) => j.onRef('p1.match_id', '=', 'p2.match_id').onRef('p1.member_id', '<', 'p2.member_id'))
+    .innerJoin('matches as m', 'm.id', 'p1.match_id')
+    .where('p1.community_id', '=', communityId);
+}
+
 /** Every introduced pair in a community, for novelty and the rematch window. */
 export async function pastPairs(
   db: Kysely<Database>,
   communityId: string,
 ): Promise<{ a: string; b: string; at: Date }[]> {
-  const rows = await db
-    .selectFrom('match_participants as p1')
-    .innerJoin('match_participants as p2', (j) =>
-      j.onRef('p1.match_id', '=', 'p2.match_id').onRef('p1.member_id', '<', 'p2.member_id'),
-    )
-    .innerJoin('matches as m', 'm.id', 'p1.match_id')
+  const rows = await matchPairs(db, communityId)
     .select(['p1.member_id as a', 'p2.member_id as b', 'm.created_at as at'])
-    .where('p1.community_id', '=', communityId)
     .where('m.status', '=', 'introduced')
     .execute();
   return rows.map((r) => ({ a: r.a, b: r.b, at: new Date(r.at) }));
@@ -178,14 +181,8 @@ export async function unansweredInvitationPairs(
   communityId: string,
   since: Date,
 ): Promise<{ a: string; b: string; at: Date }[]> {
-  const rows = await db
-    .selectFrom('match_participants as p1')
-    .innerJoin('match_participants as p2', (j) =>
-      j.onRef('p1.match_id', '=', 'p2.match_id').onRef('p1.member_id', '<', 'p2.member_id'),
-    )
-    .innerJoin('matches as m', 'm.id', 'p1.match_id')
+  const rows = await matchPairs(db, communityId)
     .select(['p1.member_id as a', 'p2.member_id as b', 'm.updated_at as at'])
-    .where('p1.community_id', '=', communityId)
     .where('m.kind', '=', 'intro')
     .where('m.status', 'in', ['declined', 'not_now', 'expired'])
     .where('m.updated_at', '>=', since.toISOString())
