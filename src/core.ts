@@ -213,16 +213,24 @@ export class Core {
    */
   async recheckModerators(ports: ReadonlyMap<string, PlatformPort>): Promise<number> {
     const remembered = await rememberedModerators(this.db);
+    // Each community's listed moderators, read once however many it remembers.
+    const listedIn = new Map<string, Promise<string[] | undefined>>();
+    const listedOf = (communityId: string) => {
+      let listed = listedIn.get(communityId);
+      if (!listed) {
+        listed = getCommunity(this.db, communityId).then((c) => (c ? settingsFor(c, this.config, this.log).moderatorIds : undefined));
+        listedIn.set(communityId, listed);
+      }
+      return listed;
+    };
     let forgotten = 0;
     for (const member of remembered) {
       const port = ports.get(member.platform);
       if (!port?.moderatorStatus) continue;
-      const community = await getCommunity(this.db, member.community_id);
-      if (!community) continue;
+      const listed = await listedOf(member.community_id);
+      if (!listed) continue;
       const platformSays = await port.moderatorStatus(member.platform_id, member.platform_user_id);
-      const listed = settingsFor(community, this.config, this.log).moderatorIds;
-      if (platformSays === false && !listed.includes(member.platform_user_id)) forgotten++;
-      await forgetDemotedModerator(this.db, member.community_id, member, platformSays, listed);
+      if (await forgetDemotedModerator(this.db, member.community_id, member, platformSays, listed)) forgotten++;
     }
     if (forgotten) this.log.info({ forgotten }, 'moderators the platform no longer lists were forgotten');
     return forgotten;
@@ -329,6 +337,7 @@ async function markModerator(ctx: HandlerContext, inv: Invocation): Promise<void
 /**
  * A remembered moderator whom the platform now says is not one (and whom the
  * community does not list) stops being one here too, so reports stop reaching them.
+ * True when it did.
  */
 async function forgetDemotedModerator(
   db: Kysely<Database>,
@@ -336,9 +345,10 @@ async function forgetDemotedModerator(
   member: { id: string; is_moderator: number; platform_user_id: string },
   platformSays: boolean | undefined,
   listed: string[],
-): Promise<void> {
-  if (platformSays !== false || member.is_moderator !== 1 || listed.includes(member.platform_user_id)) return;
+): Promise<boolean> {
+  if (platformSays !== false || member.is_moderator !== 1 || listed.includes(member.platform_user_id)) return false;
   await setModerator(db, communityId, member.id, false);
+  return true;
 }
 
 function withNotices(reply: Message | undefined, notices: Message[]): Message {
