@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signedHeaders, slashCommand } from '../test/fakes/slack/signing.ts';
 import { createPostgresDatabase } from '../test/support/databases.ts';
-import { BOT_V8_FLAGS, buildChildren, machine, percentile, spawnChild, type Child } from './lib/children.ts';
+import { BOT_V8_FLAGS, machine, percentile, spawnChild, startFakeSlack, type Child } from './lib/children.ts';
 import { recordRun } from './lib/readme-section.ts';
 import { BENCH_USERS, benchUserId, type Answer, type Memory } from './lib/slack-shared.ts';
 
@@ -159,10 +159,7 @@ async function scratchPostgres(): Promise<{ url: string; drop(): Promise<void> }
 async function main(): Promise<void> {
   const startedAt = new Date();
   const machineLine = machine();
-  buildChildren();
-  const fake = await spawnChild('fake', 'compiled', '');
-  const fakeUrl = `http://127.0.0.1:${fake.port}`;
-  const apiUrl = `${fakeUrl}/api/`;
+  const { fake, fakeUrl, apiUrl } = await startFakeSlack();
   const dir = mkdtempSync(join(tmpdir(), 'circulate-load-'));
   const postgres = await scratchPostgres();
 

@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { signedHeaders, slashCommand } from '../test/fakes/slack/signing.ts';
-import { BOT_V8_FLAGS, buildChildren, machine, percentile, spawnChild } from './lib/children.ts';
+import { BOT_V8_FLAGS, machine, percentile, spawnChild, startFakeSlack } from './lib/children.ts';
 import { recordRun } from './lib/readme-section.ts';
 import { BENCH_USERS, benchUserId } from './lib/slack-shared.ts';
 
@@ -92,10 +92,7 @@ async function burst(url: string, agent: Agent, bodies: ReturnType<typeof slashC
 async function main(): Promise<void> {
   const startedAt = new Date();
   const machineLine = machine();
-  buildChildren();
-  const fake = await spawnChild('fake', 'compiled', '');
-  const fakeUrl = `http://127.0.0.1:${fake.port}`;
-  const apiUrl = `${fakeUrl}/api/`;
+  const { fake, fakeUrl, apiUrl } = await startFakeSlack();
   let responseId = 0;
   const topics = ['cataloging', 'archives', 'grant writing', 'instruction', 'metadata', 'storytime', 'systems', 'management'];
   const body = (n: number) =>

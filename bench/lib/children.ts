@@ -84,6 +84,14 @@ export function spawnChild(role: Role, runtime: Runtime, apiUrl: string, flags: 
   });
 }
 
+/** Builds the children and starts the fake Web API: what every Slack benchmark needs first. */
+export async function startFakeSlack(): Promise<{ fake: Child; fakeUrl: string; apiUrl: string }> {
+  buildChildren();
+  const fake = await spawnChild('fake', 'compiled', '');
+  const fakeUrl = `http://127.0.0.1:${fake.port}`;
+  return { fake, fakeUrl, apiUrl: `${fakeUrl}/api/` };
+}
+
 /** The value at percentile `p` of an ascending list. */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
