@@ -158,6 +158,26 @@ function matchPairs(db: Kysely<Database>, communityId: string) {
     .where('p1.community_id', '=', communityId);
 }
 
+/** The ids of the matches a member takes part in, narrowed by their role and the match's kind and status. */
+export async function matchIdsOf(
+  db: Kysely<Database>,
+  communityId: string,
+  memberId: string,
+  filter: { role?: ParticipantRole; kind?: MatchKind; status?: MatchStatus; notStatus?: MatchStatus } = {},
+): Promise<string[]> {
+  let query = db
+    .selectFrom('match_participants as p')
+    .innerJoin('matches as m', 'm.id', 'p.match_id')
+    .select('m.id')
+    .where('p.community_id', '=', communityId)
+    .where('p.member_id', '=', memberId);
+  if (filter.role) query = query.where('p.role', '=', filter.role);
+  if (filter.kind) query = query.where('m.kind', '=', filter.kind);
+  if (filter.status) query = query.where('m.status', '=', filter.status);
+  if (filter.notStatus) query = query.where('m.status', '!=', filter.notStatus);
+  return (await query.execute()).map((r) => r.id);
+}
+
 /** Every introduced pair in a community, for novelty and the rematch window. */
 export async function pastPairs(
   db: Kysely<Database>,

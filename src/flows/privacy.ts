@@ -3,7 +3,7 @@ import type { FlowRoutes, HandlerContext, Invocation, Result } from '../handler.
 import type { Database, MemberRow } from '../db/tables.ts';
 import type { Block, Destination, Message, Span } from '../messages/model.ts';
 import * as copy from '../messages/copy/admin.ts';
-import { transitionMatch } from '../db/matches.ts';
+import { matchIdsOf, transitionMatch } from '../db/matches.ts';
 import { cancelTimer } from '../db/timers.ts';
 import { TIMER_RESPONSE_DUE } from './intro.ts';
 
@@ -24,7 +24,8 @@ export async function exportMyData(ctx: HandlerContext, inv: Invocation): Promis
   // Who was asked for my intro requests and did not introduce us (declined, not now, expired,
   // still pending or withdrawn) is the helper's private answer: those matches, and the
   // explanations naming the helper, stay out; each ask shows only its outcome (issue 14, finding 3).
-  const hidden = new Set(await invitationsHiddenFromRequester(db, c, me));
+  // Intro invitations for their own asks that never became an introduction: who was asked stays unsaid.
+  const hidden = new Set(await matchIdsOf(db, c, me, { role: 'requester', kind: 'intro', notStatus: 'introduced' }));
   const myMatchIds = (await db.selectFrom('match_participants').select('match_id').where('community_id', '=', c).where('member_id', '=', me).execute())
     .map((r) => r.match_id)
     .filter((id) => !hidden.has(id));
@@ -47,21 +48,6 @@ export async function exportMyData(ctx: HandlerContext, inv: Invocation): Promis
   };
   const json = JSON.stringify(data, null, 2);
   return { reply: copy.exportReady([{ name: 'circulate-my-data.json', mimeType: 'application/json', base64: Buffer.from(json).toString('base64') }]) };
-}
-
-/** The intro invitations made for this member's own asks that never became an introduction. */
-async function invitationsHiddenFromRequester(db: Kysely<Database>, communityId: string, memberId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('match_participants as p')
-    .innerJoin('matches as m', 'm.id', 'p.match_id')
-    .select('m.id')
-    .where('p.community_id', '=', communityId)
-    .where('p.member_id', '=', memberId)
-    .where('p.role', '=', 'requester')
-    .where('m.kind', '=', 'intro')
-    .where('m.status', '!=', 'introduced')
-    .execute();
-  return rows.map((r) => r.id);
 }
 
 /** An ask's outcome in the requester's words, never naming who was asked. */
@@ -106,17 +92,9 @@ export async function eraseMember(db: Kysely<Database>, communityId: string, mem
     ...idsOf(await db.selectFrom('offers').select('id').where('community_id', '=', communityId).where('member_id', '=', memberId).execute()),
   ]);
   // Invitations still waiting on them are withdrawn, so nobody is asked about a deleted person.
-  const pending = await db
-    .selectFrom('match_participants as p')
-    .innerJoin('matches as m', 'm.id', 'p.match_id')
-    .select('m.id')
-    .where('p.community_id', '=', communityId)
-    .where('p.member_id', '=', memberId)
-    .where('m.status', '=', 'invited')
-    .execute();
-  for (const m of pending) {
-    if (await transitionMatch(db, communityId, m.id, ['invited'], 'cancelled', now, 'member deleted their data')) {
-      await cancelTimer(db, communityId, TIMER_RESPONSE_DUE, m.id, now);
+  for (const matchId of await matchIdsOf(db, communityId, memberId, { status: 'invited' })) {
+    if (await transitionMatch(db, communityId, matchId, ['invited'], 'cancelled', now, 'member deleted their data')) {
+      await cancelTimer(db, communityId, TIMER_RESPONSE_DUE, matchId, now);
     }
   }
   await db.deleteFrom('offers').where('community_id', '=', communityId).where('member_id', '=', memberId).execute();
