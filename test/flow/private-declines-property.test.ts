@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { MatchStatus } from '../../src/db/tables.ts';
 import { HOUR } from '../../src/time.ts';
 import { findCommunity } from '../../src/db/communities.ts';
 import { loadMatchingState } from '../../src/flows/snapshot.ts';
@@ -43,24 +44,18 @@ describe('declines stay private on generated communities', () => {
           const db = database.db;
           const members = await db.selectFrom('members').select(['id', 'display_name', 'platform_user_id']).execute();
           const byId = new Map(members.map((m) => [m.id, m]));
-          const saidNo = await db
-            .selectFrom('match_participants as req')
-            .innerJoin('match_participants as hel', 'hel.match_id', 'req.match_id')
-            .innerJoin('matches as m', 'm.id', 'req.match_id')
-            .select(['req.member_id as requester', 'hel.member_id as helper'])
-            .where('req.role', '=', 'requester')
-            .where('hel.role', '=', 'helper')
-            .where('m.status', 'in', ['declined', 'not_now', 'expired'])
-            .execute();
-          const introduced = await db
-            .selectFrom('match_participants as req')
-            .innerJoin('match_participants as hel', 'hel.match_id', 'req.match_id')
-            .innerJoin('matches as m', 'm.id', 'req.match_id')
-            .select(['req.member_id as requester', 'hel.member_id as helper'])
-            .where('req.role', '=', 'requester')
-            .where('hel.role', '=', 'helper')
-            .where('m.status', '=', 'introduced')
-            .execute();
+          const pairsWithStatus = (statuses: MatchStatus[]) =>
+            db
+              .selectFrom('match_participants as req')
+              .innerJoin('match_participants as hel', 'hel.match_id', 'req.match_id')
+              .innerJoin('matches as m', 'm.id', 'req.match_id')
+              .select(['req.member_id as requester', 'hel.member_id as helper'])
+              .where('req.role', '=', 'requester')
+              .where('hel.role', '=', 'helper')
+              .where('m.status', 'in', statuses)
+              .execute();
+          const saidNo = await pairsWithStatus(['declined', 'not_now', 'expired']);
+          const introduced = await pairsWithStatus(['introduced']);
           const wasIntroduced = (r: string, x: string) => introduced.some((i) => i.requester === r && i.helper === x);
           for (const { requester, helper } of saidNo) {
             if (wasIntroduced(requester, helper)) continue;
